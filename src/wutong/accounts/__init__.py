@@ -1,0 +1,1 @@
+"""Accounts: users, roles, government units, data scope, login security, API tokens."""

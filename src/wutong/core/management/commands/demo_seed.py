@@ -1,0 +1,33 @@
+"""Build the demo: the five places of the seed reports, their offices, units and accounts."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wutong.core.demo import DemoContext, steps
+
+
+class Command(BaseCommand):
+    help = "Fill the database with the demo city (idempotent) and print the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
+
+    def handle(self, *args, seed: int, quiet: bool, **options):
+        ctx = DemoContext(seed=seed)
+        for _order, name, func in steps():
+            with transaction.atomic():
+                func(ctx)
+            self.stdout.write(f"demo: {name} ✓")
+        if not quiet:
+            self.print_accounts(ctx)
+
+    def print_accounts(self, ctx: DemoContext) -> None:
+        self.stdout.write("")
+        self.stdout.write("演示账号（密码均为 %s）:" % ctx.password)
+        width = max(len(a["username"]) for a in ctx.accounts) + 2
+        for account in ctx.accounts:
+            self.stdout.write(f"  {account['username']:<{width}} {account['role']:<10} "
+                              f"{account['where']}")

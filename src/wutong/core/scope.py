@@ -1,0 +1,113 @@
+"""Data scope: the one place that decides which rows a user may see or touch.
+
+Every list, detail page, export, API call and background job that reads on a user's behalf goes
+through ``Model.objects.restrict(user, action)``. A model states *how* it belongs to a place or a
+person with a ``ScopeSpec``; the user's side comes from ``user.get_data_scope()`` (implemented by
+``accounts.User``), so this module needs nothing from the apps above it.
+
+Rules, by the kind of scope a user has (see ``DataScope``):
+- ``all``: the system administrator, everything;
+- ``regions``: a region subtree (talent office, leaders, commissioners), rows whose region is in it;
+- ``unit``: member-unit staff, rows of their unit;
+- ``self``: a talent, rows that are theirs;
+- ``employer``: an employer, rows of that employer (or its own account's rows).
+The action must also be granted by the user's role (``user.has_perm``); otherwise nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+from wutong.core.errors import NotFound
+
+ACTIONS = ("view", "add", "change", "delete", "export", "reveal")
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """How rows of a model belong to places and people (each a lookup path or None)."""
+
+    region: str | None = None
+    unit: str | None = None
+    owner: str | None = None
+    employer: str | None = None
+
+
+@dataclass(frozen=True)
+class DataScope:
+    """What a user's data scope covers; computed once per user."""
+
+    kind: str  # all | regions | unit | self | employer | none
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_id: int | None = None
+    user_id: int | None = None
+    employer_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def q_for(self, spec: ScopeSpec) -> Q | None:
+        """The filter that keeps rows inside this scope; None means no row at all."""
+        if self.kind == "all":
+            return Q()
+        if self.kind == "regions" and spec.region:
+            return Q(**{f"{spec.region}__in": self.region_ids})
+        if self.kind == "unit" and spec.unit and self.unit_id:
+            return Q(**{spec.unit: self.unit_id})
+        if self.kind == "self" and spec.owner and self.user_id:
+            return Q(**{spec.owner: self.user_id})
+        if self.kind == "employer":
+            q = None
+            if spec.employer and self.employer_ids:
+                q = Q(**{f"{spec.employer}__in": self.employer_ids})
+            if spec.owner and self.user_id:
+                own = Q(**{spec.owner: self.user_id})
+                q = own if q is None else q | own
+            return q
+        return None
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """QuerySet with ``restrict(user, action)``; models using it must define ``scope``."""
+
+    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action}")
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        spec: ScopeSpec = getattr(self.model, "scope", None)
+        if spec is None:
+            raise TypeError(f"{self.model.__name__} has no ScopeSpec")
+        q = user.get_data_scope().q_for(spec)
+        if q is None:
+            return self.none()
+        return self.filter(q)
+
+    def get_restricted(self, user, action: str = "view", **lookup):
+        """One row inside the user's scope, or ``NotFound`` (never revealing it exists)."""
+        try:
+            return self.restrict(user, action).get(**lookup)
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise NotFound() from exc
+
+
+RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+def ensure_in_scope(user, obj: models.Model, action: str) -> None:
+    """Re-check a written object against the user's scope (call inside the transaction).
+
+    NetBox's pattern: after the save, before commit, the row must still be one the user may
+    act on; otherwise the whole transaction is rolled back by the raised error.
+    """
+    from wutong.core.errors import OutOfScope
+
+    model = type(obj)
+    if not model._default_manager.restrict(user, action).filter(pk=obj.pk).exists():
+        raise OutOfScope()

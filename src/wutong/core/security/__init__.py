@@ -1,0 +1,1 @@
+"""Cryptography for personal data: ciphers, key ring, blind index, masking."""

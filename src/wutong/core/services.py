@@ -1,0 +1,174 @@
+"""Writes of the core app: jobs and exports, personal-data reveal, local catalogues, zones."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wutong.core import context
+from wutong.core.audit import audit_log, snapshot
+from wutong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wutong.core.exports import exporter_rows, get_exporter, write_csv, write_xlsx
+from wutong.core.models import CodeItem, CodeTable, Job, Region
+from wutong.core.models.audit import AuditAction
+from wutong.core.models.jobs import JobStatus
+from wutong.core.models.regions import RegionLevel
+from wutong.core.pii import PersonalDataField, PersonalValue
+from wutong.core.scope import ensure_in_scope, permission_name
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+# --- Jobs and exports -------------------------------------------------------------------------
+@transaction.atomic
+def export_start(*, user, exporter_key: str, fmt: str, params: dict | None = None) -> Job:
+    """Queue an export of a list, as the user sees it, to run in the background."""
+    try:
+        exporter = get_exporter(exporter_key)
+    except KeyError as exc:
+        raise NotFound(_("没有这种导出。")) from exc
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationFailed(_("导出格式只能是 xlsx 或 csv。"))
+    if not user.has_perm(permission_name(exporter.model, "export")):
+        raise PermissionDenied(_("您没有导出此列表的权限。"))
+    params = {k: str(v)[:100] for k, v in (params or {}).items() if v not in (None, "")}
+    job = Job.objects.create(
+        kind="export", title=_("导出：%(title)s") % {"title": exporter.title},
+        created_by=user, region_id=getattr(user, "region_id", None),
+        params={"exporter": exporter_key, "format": fmt, "filters": params,
+                "request_id": context.current_request_id()},
+    )
+    from wutong.core.tasks import export_run
+
+    def _enqueue():
+        result = export_run.enqueue(str(job.pk))
+        Job.objects.filter(pk=job.pk, task_result_id="").update(task_result_id=result.id)
+
+    transaction.on_commit(_enqueue)
+    return job
+
+
+def _job_progress(job_id, done: int) -> None:
+    Job.objects.filter(pk=job_id).update(done=done)
+
+
+def export_execute(*, job_id: str) -> str:
+    """Run a queued export: restrict on the starter's behalf, write the file, audit it."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    if job.is_finished:
+        return job.status
+    user = job.created_by
+    with context.bound(job.params.get("request_id") or context.new_request_id()):
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+        try:
+            exporter = get_exporter(job.params["exporter"])
+            fmt = job.params["format"]
+            queryset = exporter.rows(user, job.params.get("filters") or {})
+            total = queryset.count()
+            Job.objects.filter(pk=job.pk).update(total=total)
+            out_dir = settings.WUTONG_EXPORT_DIR
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = out_dir / f"{job.pk}.{fmt}"
+            headers = [str(c.header) for c in exporter.columns]
+            writer = write_xlsx if fmt == "xlsx" else write_csv
+            count = writer(path, headers, exporter_rows(exporter, queryset),
+                           progress=lambda n: _job_progress(job.pk, n))
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            with transaction.atomic():
+                Job.objects.filter(pk=job.pk).update(
+                    status=JobStatus.SUCCEEDED, done=count, total=count,
+                    finished_at=timezone.now(), result_file=str(path),
+                    result_name=f"{exporter.title}-{stamp}.{fmt}",
+                    message=_("共导出 %(n)d 条。") % {"n": count},
+                )
+                audit_log(actor=user, action=AuditAction.EXPORT, object_type="core.Job",
+                          object_id=str(job.pk), object_repr=str(job.title),
+                          region_id=job.region_id,
+                          extra={"exporter": exporter.key, "format": fmt, "rows": count,
+                                 "filters": job.params.get("filters") or {}})
+            return JobStatus.SUCCEEDED
+        except Exception:
+            logger.exception("export job %s failed", job.pk)
+            Job.objects.filter(pk=job.pk).update(
+                status=JobStatus.FAILED, finished_at=timezone.now(),
+                message=_("导出失败，请稍后重试或联系管理员。"))
+            return JobStatus.FAILED
+
+
+# --- Personal data ----------------------------------------------------------------------------
+@transaction.atomic
+def personal_data_reveal(*, user, obj: models.Model, field_name: str) -> str:
+    """The clear value of one personal field, for a user allowed to see it; logged."""
+    field = obj._meta.get_field(field_name)
+    if not isinstance(field, PersonalDataField):
+        raise NotFound()
+    model = type(obj)
+    if not model._default_manager.restrict(user, "reveal").filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("您没有查看完整个人信息的权限。"))
+    value: PersonalValue | None = getattr(obj, field_name)
+    audit_log(actor=user, action=AuditAction.REVEAL, obj=obj,
+              extra={"field": field_name, "kind": field.kind})
+    return value.reveal() if value is not None else ""
+
+
+# --- Regions: functional zones ----------------------------------------------------------------
+@transaction.atomic
+def zone_create(*, user, parent: Region, name: str) -> Region:
+    """Add a functional zone (高新区, 开发区) under a prefecture or county."""
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise ValidationFailed(_("请填写功能区名称（不超过 64 字）。"))
+    if parent.level not in (RegionLevel.PREFECTURE, RegionLevel.COUNTY):
+        raise ValidationFailed(_("功能区只能设在地级或县级行政区之下。"))
+    if Region.objects.filter(parent=parent, name=name).exists():
+        raise ValidationFailed(_("该地区下已有同名功能区。"))
+    taken = Region.objects.filter(code__startswith=f"{parent.code}Z").values_list("code", flat=True)
+    numbers = [int(m.group(1)) for c in taken if (m := re.search(r"Z(\d+)$", c))]
+    code = f"{parent.code}Z{(max(numbers, default=0) + 1):02d}"
+    zone = Region.objects.create(code=code, name=name, level=RegionLevel.ZONE, parent=parent,
+                                 path=f"{parent.path}{code}/")
+    ensure_in_scope(user, zone, "add")
+    audit_log(actor=user, action=AuditAction.CREATE, obj=zone, after=snapshot(zone))
+    return zone
+
+
+# --- Local catalogues -------------------------------------------------------------------------
+@transaction.atomic
+def code_item_save(*, user, table: CodeTable, region: Region, code: str, name: str,
+                   year: int | None = None, description: str = "", sort_order: int = 0,
+                   is_active: bool = True, item: CodeItem | None = None) -> CodeItem:
+    """Create or change an item of a local catalogue, in a region of the user's scope."""
+    if not table.is_local:
+        raise ValidationFailed(_("国家标准字典不能修改。"))
+    code, name = (code or "").strip(), (name or "").strip()
+    details = []
+    if not code or len(code) > 20:
+        details.append({"field": "code", "message": _("请填写代码（不超过 20 个字符）。")})
+    if not name or len(name) > 120:
+        details.append({"field": "name", "message": _("请填写名称（不超过 120 字）。")})
+    if details:
+        raise ValidationFailed(details=details)
+    action = "change" if item else "add"
+    before = snapshot(item) if item else None
+    if item is not None:
+        ensure_in_scope(user, item, "change")
+    duplicate = CodeItem.objects.filter(table=table, region=region, year=year, code=code)
+    if item is not None:
+        duplicate = duplicate.exclude(pk=item.pk)
+    if duplicate.exists():
+        raise ValidationFailed(_("代码 %(code)s 已存在。") % {"code": code})
+    item = item or CodeItem(table=table)
+    item.region, item.year, item.code, item.name = region, year, code, name
+    item.description, item.sort_order, item.is_active = description, sort_order, is_active
+    item.save()
+    ensure_in_scope(user, item, action)
+    audit_log(actor=user, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=item,
+              before=before, after=snapshot(item))
+    return item
