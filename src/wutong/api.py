@@ -5,7 +5,6 @@ CSRF). Every error has one shape: ``{"error": {"code", "message", "details"}}`` 
 message.
 """
 
-from __future__ import annotations
 
 from django.http import Http404
 from ninja import NinjaAPI

@@ -170,6 +170,9 @@ TASK_BACKENDS = {
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
+# Services already enqueue inside transaction.on_commit(), so the backend must not defer again.
+for _backend in TASK_BACKENDS.values():
+    _backend["ENQUEUE_ON_COMMIT"] = False
 if WUTONG_TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured("WUTONG_TASK_BACKEND must be db, rq or immediate")
 TASKS = {"default": TASK_BACKENDS[WUTONG_TASK_BACKEND]}

@@ -1,6 +1,5 @@
 """API of the accounts app: me, units, users — the same selectors and services as the pages."""
 
-from __future__ import annotations
 
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate

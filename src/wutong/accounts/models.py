@@ -132,9 +132,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         if kind == "all":
             scope = DataScope(kind="all")
         elif kind == "regions" and self.region_id:
-            scope = DataScope(kind="regions", region_ids=self.region.subtree_ids())
+            scope = DataScope(kind="regions", region_ids=self.region.subtree_ids(),
+                              user_id=self.pk)
         elif kind == "unit" and self.unit_id:
-            scope = DataScope(kind="unit", unit_id=self.unit_id)
+            scope = DataScope(kind="unit", unit_id=self.unit_id, user_id=self.pk)
         elif kind == "self":
             scope = DataScope(kind="self", user_id=self.pk)
         elif kind == "employer":

@@ -1,6 +1,5 @@
 """API of the core app: who am I, regions, audit records."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -47,24 +47,24 @@ class DataScope:
     employer_ids: frozenset[int] = field(default_factory=frozenset)
 
     def q_for(self, spec: ScopeSpec) -> Q | None:
-        """The filter that keeps rows inside this scope; None means no row at all."""
+        """The filter that keeps rows inside this scope; None means no row at all.
+
+        Whatever the kind, a user reaches the rows they own themselves (their jobs, tokens,
+        their own account) when the model names an owner.
+        """
         if self.kind == "all":
             return Q()
+        q = None
         if self.kind == "regions" and spec.region:
-            return Q(**{f"{spec.region}__in": self.region_ids})
-        if self.kind == "unit" and spec.unit and self.unit_id:
-            return Q(**{spec.unit: self.unit_id})
-        if self.kind == "self" and spec.owner and self.user_id:
-            return Q(**{spec.owner: self.user_id})
-        if self.kind == "employer":
-            q = None
-            if spec.employer and self.employer_ids:
-                q = Q(**{f"{spec.employer}__in": self.employer_ids})
-            if spec.owner and self.user_id:
-                own = Q(**{spec.owner: self.user_id})
-                q = own if q is None else q | own
-            return q
-        return None
+            q = Q(**{f"{spec.region}__in": self.region_ids})
+        elif self.kind == "unit" and spec.unit and self.unit_id:
+            q = Q(**{spec.unit: self.unit_id})
+        elif self.kind == "employer" and spec.employer and self.employer_ids:
+            q = Q(**{f"{spec.employer}__in": self.employer_ids})
+        if spec.owner and self.user_id:
+            own = Q(**{spec.owner: self.user_id})
+            q = own if q is None else q | own
+        return q
 
 
 def permission_name(model: type[models.Model], action: str) -> str:

@@ -1,0 +1,19 @@
+"""Test settings: the real settings, with a scratch home and tasks run in-process.
+
+Environment is set before ``wutong.settings`` reads it. Tests of the database and Redis task
+backends switch backend explicitly.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("WUTONG_ENV", "test")
+os.environ["WUTONG_HOME"] = tempfile.mkdtemp(prefix="wutong-test-")
+os.environ.setdefault("WUTONG_TASK_BACKEND", "immediate")
+os.environ.pop("REDIS_URL", None)
+
+from wutong.settings import *  # noqa: E402, F403
+
+# Tests read static files from the apps (no collectstatic manifest needed).
+STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
