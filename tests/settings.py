@@ -17,3 +17,4 @@ from wutong.settings import *  # noqa: E402, F403
 # Tests read static files from the apps (no collectstatic manifest needed).
 STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -48,7 +48,7 @@ EVERYONE = tuple(Role.values)
 STAFF = (Role.OFFICE, Role.MEMBER_UNIT, Role.LEADER, Role.COMMISSIONER)
 
 for _role in EVERYONE:
-    grant(_role, "core.view_job", "core.view_region")
+    grant(_role, "core.view_job", "core.view_region", "accounts.view_apitoken")
 for _role in STAFF:
     grant(_role, "accounts.view_unit", "core.view_codeitem")
 grant(

@@ -31,3 +31,18 @@ class CharacterClassValidator:
     def get_help_text(self) -> str:
         return _("密码须包含小写字母、大写字母、数字、符号中的至少 %(n)d 类。") % {
             "n": self.min_classes}
+
+
+class MinimumLengthValidator:
+    """Minimum length, with its message in the platform's own catalogue."""
+
+    def __init__(self, min_length: int = 10):
+        self.min_length = min_length
+
+    def validate(self, password: str, user=None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(_("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length},
+                                  code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return _("密码至少需要 %(n)d 个字符。") % {"n": self.min_length}

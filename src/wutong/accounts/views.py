@@ -41,9 +41,13 @@ class WutongLoginView(LoginView):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes calls this when an account is locked after repeated failures."""
-    form = LoginForm(request)
-    form.add_error(None, _("登录失败次数过多，该账号已被锁定 15 分钟，请稍后再试或联系管理员解锁。"))
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME * 60)
+    message = _("登录失败次数过多，该账号已被锁定 %(n)d 分钟，请稍后再试或联系管理员解锁。") % {
+        "n": minutes}
+    return render(request, "accounts/login.html", {"form": LoginForm(request),
+                                                   "locked_message": message}, status=429)
 
 
 @require_POST

@@ -111,3 +111,10 @@ def ensure_in_scope(user, obj: models.Model, action: str) -> None:
     model = type(obj)
     if not model._default_manager.restrict(user, action).filter(pk=obj.pk).exists():
         raise OutOfScope()
+
+
+def forget_scope(user) -> None:
+    """Drop a user's cached scope (``get_data_scope`` caches it on the instance) after a change
+    to the region tree, so the rest of the request sees the new region."""
+    if hasattr(user, "_data_scope"):
+        del user._data_scope

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from wutong.core import context
 from wutong.core.audit import audit_log, snapshot
-from wutong.core.errors import NotFound, PermissionDenied, ValidationFailed
+from wutong.core.errors import NotFound, OutOfScope, PermissionDenied, ValidationFailed
 from wutong.core.exports import exporter_rows, get_exporter, write_csv, write_xlsx
 from wutong.core.models import CodeItem, CodeTable, Job, Region
 from wutong.core.models.audit import AuditAction
 from wutong.core.models.jobs import JobStatus
 from wutong.core.models.regions import RegionLevel
 from wutong.core.pii import PersonalDataField, PersonalValue
-from wutong.core.scope import ensure_in_scope, permission_name
+from wutong.core.scope import ensure_in_scope, forget_scope, permission_name
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,8 @@ def zone_create(*, user, parent: Region, name: str) -> Region:
         raise ValidationFailed(_("请填写功能区名称（不超过 64 字）。"))
     if parent.level not in (RegionLevel.PREFECTURE, RegionLevel.COUNTY):
         raise ValidationFailed(_("功能区只能设在地级或县级行政区之下。"))
+    if not Region.objects.restrict(user, "add").filter(pk=parent.pk).exists():
+        raise OutOfScope()
     if Region.objects.filter(parent=parent, name=name).exists():
         raise ValidationFailed(_("该地区下已有同名功能区。"))
     taken = Region.objects.filter(code__startswith=f"{parent.code}Z").values_list("code", flat=True)
@@ -134,7 +136,7 @@ def zone_create(*, user, parent: Region, name: str) -> Region:
     code = f"{parent.code}Z{(max(numbers, default=0) + 1):02d}"
     zone = Region.objects.create(code=code, name=name, level=RegionLevel.ZONE, parent=parent,
                                  path=f"{parent.path}{code}/")
-    ensure_in_scope(user, zone, "add")
+    forget_scope(user)  # the user's region subtree just grew
     audit_log(actor=user, action=AuditAction.CREATE, obj=zone, after=snapshot(zone))
     return zone
 

@@ -16,7 +16,8 @@ from stdnum.cn import uscc as uscc_std
 
 from wutong.core.validators import MOBILE_PREFIXES
 
-_ORG_ALPHABET = string.digits + string.ascii_uppercase
+_ORG_ALPHABET = string.digits + string.ascii_uppercase  # GB 11714 values (A=10 … Z=35)
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 USCC_TYPES = {
     "enterprise": "91",        # 工商 · 企业
@@ -41,7 +42,7 @@ def id_number(rng: random.Random, county_code: str, *, born: dt.date | None = No
     born = born or birth_date(rng)
     seq = rng.randrange(0, 500) * 2 + (1 if sex == "M" else 0 if sex == "F" else rng.randrange(2))
     body = f"{county_code[:6]}{born:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def mobile(rng: random.Random) -> str:
@@ -51,7 +52,7 @@ def mobile(rng: random.Random) -> str:
 
 def organization_code(rng: random.Random) -> str:
     """A 9-character organization code (GB 11714) with its check character."""
-    body = "".join(rng.choice(_ORG_ALPHABET) for _ in range(8))
+    body = "".join(rng.choice(_USCC_ALPHABET) for _ in range(8))
     total = sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body + ("X" if check == 10 else "0" if check == 11 else str(check))
