@@ -44,8 +44,6 @@ def run(*cmd, env=None, check=True) -> int:
 
 
 def ensure_venv(extras: str = "") -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("Wutong needs Python 3.11 or newer.")
     if not PY.exists():
         say("creating the virtual environment .venv")
         run(sys.executable, "-m", "venv", VENV)
@@ -149,6 +147,8 @@ def test(pytest_args: list[str]) -> None:
 
 
 def main() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("Wutong needs Python 3.11 or newer.")
     if len(sys.argv) < 2 or sys.argv[1] not in ("up", "test"):
         sys.exit(__doc__)
     if sys.argv[1] == "up":

@@ -63,9 +63,22 @@ def make_user(username: str, role: str, code: str | None = None, unit: Unit | No
     return user
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests (the live server) flush the tables the migrations filled."""
+    if Region.objects.exists():
+        return
+    from wutong.core.models import CodeItem, CodeTable
+    from wutong.core.reference import ensure_local_catalogues, load_code_tables, load_regions
+
+    load_regions(Region)
+    load_code_tables(CodeTable, CodeItem)
+    ensure_local_catalogues(CodeTable)
+
+
 @pytest.fixture
 def world(db):
     """Two cities (大庆 with 萨尔图区 and 龙凤区; 辽阳) with offices, units and users."""
+    ensure_reference_data()
     w = {}
     w["daqing_office"] = make_office("230600")
     w["saertu_office"] = make_office("230602")

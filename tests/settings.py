@@ -12,7 +12,7 @@ os.environ["WUTONG_HOME"] = tempfile.mkdtemp(prefix="wutong-test-")
 os.environ.setdefault("WUTONG_TASK_BACKEND", "immediate")
 os.environ.pop("REDIS_URL", None)
 
-from wutong.settings import *  # noqa: E402, F403
+from wutong.settings import *  # noqa: F403
 
 # Tests read static files from the apps (no collectstatic manifest needed).
 STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405

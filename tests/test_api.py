@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.test import Client
 
 from wutong.accounts import services
-from wutong.accounts.models import Unit
 
 
 def bearer(key: str) -> dict:

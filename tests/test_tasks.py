@@ -1,3 +1,4 @@
+
 """Background work: the database backend with its worker, and RQ against the real Redis."""
 
 from __future__ import annotations
@@ -5,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -37,7 +39,7 @@ def test_db_backend_queues_and_worker_runs(world, settings, django_capture_on_co
     call_command("db_worker", "--batch", "--interval", "0", verbosity=0)
     job.refresh_from_db()
     assert job.status == "succeeded", job.message
-    text = open(job.result_file, encoding="utf-8-sig").read()
+    text = Path(job.result_file).read_text(encoding="utf-8-sig")
     assert "萨尔图区科学技术局" in text and "大庆市科学技术局" not in text
 
 
@@ -56,7 +58,8 @@ def test_job_progress_page_polls_until_done(world, login, settings,
     assert login(world["city"]).get(f"/jobs/{job.pk}/").status_code == 404
 
 
-def test_failed_export_is_reported_not_raised(world, monkeypatch, django_capture_on_commit_callbacks):
+def test_failed_export_is_reported_not_raised(world, monkeypatch,
+                                             django_capture_on_commit_callbacks):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
@@ -102,7 +105,7 @@ def test_rq_backend_against_real_redis(world, settings, django_capture_on_commit
         worker.work(burst=True)
         job.refresh_from_db()
         assert job.status == "succeeded", job.message
-        rows = open(job.result_file, encoding="utf-8-sig").read()
+        rows = Path(job.result_file).read_text(encoding="utf-8-sig")
         assert "萨尔图区人才办" in rows
     finally:
         object.__setattr__(export_run, "queue_name", original_queue)

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与单位")
 
     def ready(self) -> None:
-        from wutong.accounts import exports  # noqa: F401  (registers exporters)
+        from wutong.accounts import exports
         from wutong.core.navigation import NavItem, register_nav
 
         register_nav(NavItem("units", _("单位管理"), "accounts:unit_list", order=60,

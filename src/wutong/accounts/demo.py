@@ -100,7 +100,8 @@ def seed(ctx: DemoContext) -> None:
         ctx.places[slug] = region
         for zone_name in zones:
             if not Region.objects.filter(parent=region, name=zone_name).exists():
-                zone_code = f"{region.code}Z{Region.objects.filter(parent=region, level='zone').count() + 1:02d}"
+                taken = Region.objects.filter(parent=region, level=RegionLevel.ZONE).count()
+                zone_code = f"{region.code}Z{taken + 1:02d}"
                 Region.objects.create(code=zone_code, name=zone_name, level=RegionLevel.ZONE,
                                       parent=region, path=f"{region.path}{zone_code}/")
         office = _office(region)

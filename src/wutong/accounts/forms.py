@@ -26,14 +26,15 @@ class UnitForm(forms.Form):
     duty = forms.CharField(label=_("人才工作职责"), max_length=300, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
-                                    help_text=_("留空则保留原号码"))
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=0, required=False)
     is_active = forms.BooleanField(label=_("有效"), required=False, initial=True)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].limit_to(user)
+        if editing:
+            self.fields["contact_phone"].help_text = _("留空则保留原号码")
 
 
 class UserCreateForm(forms.Form):
@@ -71,6 +72,8 @@ class UserEditForm(UserCreateForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("用途"), max_length=60)
-    days = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=365, choices=[
+    name = forms.CharField(label=_("用途"), max_length=60,
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    days = forms.TypedChoiceField(label=_("有效期"), coerce=int, initial=365,
+                                  widget=forms.Select(attrs={"class": "form-select"}), choices=[
         (30, _("30 天")), (90, _("90 天")), (365, _("1 年"))])

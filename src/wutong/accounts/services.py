@@ -19,7 +19,7 @@ from wutong.core.models.audit import AuditAction
 from wutong.core.scope import ensure_in_scope
 from wutong.core.validators import is_valid_id_number, is_valid_mobile
 
-TOKEN_PREFIX = "wt_"
+TOKEN_PREFIX = "wt_"  # noqa: S105 - a marker, not a secret
 
 
 def _require(user, perm: str) -> None:

@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from wutong.accounts import selectors, services
 from wutong.accounts.forms import ApiTokenForm, LoginForm, UnitForm, UserCreateForm, UserEditForm
-from wutong.accounts.models import ApiToken, Unit, User, UnitKind
+from wutong.accounts.models import ApiToken, Unit, UnitKind, User
 from wutong.accounts.roles import Role
 from wutong.accounts.tables import UnitTable, UserTable
 from wutong.core.errors import AppError, PermissionDenied
@@ -128,7 +128,8 @@ def unit_edit(request, pk: int | None = None):
         initial = {f: getattr(unit, f) for f in ("name", "short_name", "kind", "duty",
                                                  "contact_name", "sort_order", "is_active")}
         initial["region"] = unit.region
-    form = UnitForm(request.POST or None, initial=initial, user=request.user)
+    form = UnitForm(request.POST or None, initial=initial, user=request.user,
+                    editing=unit is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from wutong.core.pii import PersonalValue
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-ILLEGAL_XLSX_CHARS = {i for i in range(32) if i not in (9, 10, 13)}
 
 
 @dataclass(frozen=True)
@@ -71,10 +70,20 @@ def defuse_csv(value: Any) -> Any:
     return value
 
 
-def _xlsx_clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return "".join(ch for ch in value if ord(ch) not in ILLEGAL_XLSX_CHARS)
-    return value
+_LABELS: dict[tuple, str] = {}
+
+
+def choice_label(choices) -> Callable[[Any], str]:
+    """A fast ``get_FOO_display`` for exports: each label is translated once per language."""
+    mapping = dict(choices)
+
+    def label(value: Any) -> str:
+        key = (id(mapping), translation.get_language(), value)
+        if key not in _LABELS:
+            _LABELS[key] = str(mapping.get(value, value if value is not None else ""))
+        return _LABELS[key]
+
+    return label
 
 
 def write_csv(path: Path, headers: list[str], rows: Iterable[list[Any]],
@@ -94,22 +103,26 @@ def write_csv(path: Path, headers: list[str], rows: Iterable[list[Any]],
 
 def write_xlsx(path: Path, headers: list[str], rows: Iterable[list[Any]],
                progress: Callable[[int], None] | None = None, sheet_title: str = "Sheet1") -> int:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31] or "Sheet1")
-    ws.append(headers)
+    """Stream rows to xlsx (XlsxWriter, constant memory). Text is always written as text,
+    never as a formula, a number or a link, whatever it starts with."""
+    wb = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+        "strings_to_urls": False})
+    ws = wb.add_worksheet(sheet_title[:31] or "Sheet1")
+    bold = wb.add_format({"bold": True})
+    for col, header in enumerate(headers):
+        ws.write_string(0, col, header, bold)
     count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=_xlsx_clean(cell_text(value)))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            value = cell_text(value)
+            if isinstance(value, str):
+                ws.write_string(count, col, value)  # control characters escaped by XlsxWriter
+            else:
+                ws.write_number(count, col, value)
         if progress and count % 500 == 0:
             progress(count)
-    wb.save(path)
+    wb.close()
     return count
 
 
@@ -120,6 +133,9 @@ def exporter_rows(exporter: Exporter, queryset: QuerySet) -> Iterator[list[Any]]
 
 def register_core_exporters() -> None:
     from wutong.core.models import AuditRecord
+    from wutong.core.models.audit import AuditAction
+
+    action_label = choice_label(AuditAction.choices)
 
     def audit_rows(user, params: dict) -> QuerySet:
         from wutong.core.selectors import audit_records
@@ -134,7 +150,7 @@ def register_core_exporters() -> None:
         columns=(
             Column(_("时间"), lambda r: r.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
             Column(_("操作人"), lambda r: r.actor_name),
-            Column(_("操作"), lambda r: r.get_action_display()),
+            Column(_("操作"), lambda r: action_label(r.action)),
             Column(_("对象类型"), lambda r: r.object_type),
             Column(_("对象"), lambda r: r.object_repr),
             Column(_("请求编号"), lambda r: r.request_id),

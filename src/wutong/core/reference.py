@@ -45,7 +45,7 @@ def region_rows() -> list[dict]:
     return rows
 
 
-def load_regions(Region) -> int:  # noqa: N803 - a model class (historical in migrations)
+def load_regions(Region) -> int:
     """Upsert the national tree level by level (parents first); returns regions created."""
     rows = region_rows()
     by_code = {r.code: r for r in Region.objects.all()}
@@ -85,7 +85,7 @@ def read_code_file(path: Path) -> tuple[dict, list[dict]]:
     return meta, list(csv.DictReader(lines))
 
 
-def load_code_tables(CodeTable, CodeItem) -> int:  # noqa: N803
+def load_code_tables(CodeTable, CodeItem) -> int:
     """Upsert every national table shipped in ``data/codes``; returns items written."""
     written = 0
     for path in sorted(CODES_DIR.glob("*.csv")):
@@ -120,7 +120,7 @@ LOCAL_CATALOGUES = (
 )
 
 
-def ensure_local_catalogues(CodeTable) -> None:  # noqa: N803
+def ensure_local_catalogues(CodeTable) -> None:
     for key, name, note in LOCAL_CATALOGUES:
         CodeTable.objects.update_or_create(key=key, defaults={"name": name, "is_local": True,
                                                               "note": note})

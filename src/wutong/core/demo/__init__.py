@@ -22,7 +22,7 @@ class DemoContext:
     faker: Faker = field(init=False)
     places: dict = field(default_factory=dict)
     accounts: list[dict] = field(default_factory=list)
-    password: str = "Wutong@2026"
+    password: str = "Wutong@2026"  # noqa: S105 - the published demo password
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)

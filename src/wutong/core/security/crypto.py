@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_PREFIX = "wt1"
+TOKEN_PREFIX = "wt1"  # noqa: S105 - format marker, not a secret
 ALGORITHMS = {"aes-256-gcm": "aes", "sm4-gcm": "sm4"}
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -53,7 +53,7 @@ class Keyring:
         for part in (p.strip() for p in spec.split(",") if p.strip()):
             kid, sep, b64 = part.partition(":")
             if not sep or not kid.isalnum():
-                raise ImproperlyConfigured("WUTONG_DATA_KEY: each key is 'kid:base64' (kid 字母数字)")
+                raise ImproperlyConfigured("WUTONG_DATA_KEY: each key is 'kid:base64'")
             try:
                 raw = base64.b64decode(b64, validate=True)
             except ValueError as exc:

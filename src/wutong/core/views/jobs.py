@@ -15,7 +15,8 @@ from wutong.core.models import Job
 
 
 def job_list(request):
-    return render(request, "core/job_list.html", {"jobs": selectors.jobs_for(user=request.user)[:50]})
+    jobs = selectors.jobs_for(user=request.user)[:50]
+    return render(request, "core/job_list.html", {"jobs": jobs})
 
 
 def job_detail(request, pk):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def print_accounts(self, ctx: DemoContext) -> None:
         self.stdout.write("")
-        self.stdout.write("演示账号（密码均为 %s）:" % ctx.password)
+        self.stdout.write(f"演示账号（密码均为 {ctx.password}）:")
         width = max(len(a["username"]) for a in ctx.accounts) + 2
         for account in ctx.accounts:
             self.stdout.write(f"  {account['username']:<{width}} {account['role']:<10} "

@@ -1,0 +1,81 @@
+"""Run a benchmark in a scratch database: python -m benches NAME [--size N] [--db ...]."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benches")
+    parser.add_argument("name", nargs="?")
+    parser.add_argument("--size", type=int)
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from benches.registry import BENCHES, load_all
+
+    load_all()
+    if args.list or not args.name:
+        for bench in BENCHES.values():
+            print(f"{bench.name:<16} {bench.help} (default --size {bench.default_size})")
+        return 0
+    if args.name not in BENCHES:
+        parser.error(f"unknown benchmark {args.name}; see --list")
+    bench = BENCHES[args.name]
+
+    scratch = Path(tempfile.mkdtemp(prefix="wutong-bench-"))
+    os.environ["WUTONG_HOME"] = str(scratch)
+    os.environ["WUTONG_ENV"] = "test"
+    os.environ["WUTONG_TASK_BACKEND"] = "immediate"
+    os.environ.pop("REDIS_URL", None)
+    pg_name = None
+    if args.db == "postgres":
+        base = os.environ.get("WUTONG_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+        pg_name = f"wutong_bench_{uuid.uuid4().hex[:8]}"
+        _pg_admin(base, f'CREATE DATABASE "{pg_name}"')
+        os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "wutong.settings"
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+
+        def emit(metric: str, value: float, unit: str, target: float | None = None) -> None:
+            print(json.dumps({"bench": bench.name, "metric": metric, "value": round(value, 6),
+                              "unit": unit, "target": target, "db": args.db},
+                             ensure_ascii=False), flush=True)
+
+        bench.run(args.size or bench.default_size, emit)
+    finally:
+        if pg_name:
+            from django.db import connections
+
+            connections.close_all()
+            base = os.environ.get("WUTONG_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+            _pg_admin(base, f'DROP DATABASE IF EXISTS "{pg_name}"')
+    return 0
+
+
+def _pg_admin(base: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

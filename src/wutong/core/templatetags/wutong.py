@@ -1,0 +1,28 @@
+"""Template helpers shared by every app."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+_CLASSES = {
+    "checkbox": "form-check-input",
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "radioselect": "",
+    "checkboxselectmultiple": "",
+}
+
+
+@register.filter
+def bs(field):
+    """Render a bound form field with the Bootstrap class of its widget (and is-invalid)."""
+    widget_type = field.widget_type
+    if widget_type in ("regionpicker", "hidden"):
+        return field.as_widget()
+    css = _CLASSES.get(widget_type, "form-control")
+    existing = field.field.widget.attrs.get("class", "")
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
