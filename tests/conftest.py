@@ -26,8 +26,11 @@ def _fast_hashing(settings):
 def _audit_triggers_around_flush(request):
     """SQLite's flush (after transactional tests) is a DELETE, which the append-only trigger
     refuses; drop the triggers just before the flush and put them back for the next test."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in \
-            request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = ("transactional_db" in request.fixturenames
+                     or "live_server" in request.fixturenames
+                     or bool(marker and marker.kwargs.get("transaction")))
+    if not transactional:
         yield
         return
     from wutong.core.triggers import install_triggers, remove_triggers

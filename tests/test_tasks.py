@@ -30,6 +30,9 @@ def _export(user, capture) -> Job:
         return services.export_start(user=user, exporter_key="units", fmt="csv")
 
 
+# The worker closes its database connection between tasks, as in production: these tests
+# commit for real instead of running inside a rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_db_backend_queues_and_worker_runs(world, settings, django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
                                   "QUEUES": ["default"], "ENQUEUE_ON_COMMIT": False}}
@@ -43,6 +46,7 @@ def test_db_backend_queues_and_worker_runs(world, settings, django_capture_on_co
     assert "萨尔图区科学技术局" in text and "大庆市科学技术局" not in text
 
 
+@pytest.mark.django_db(transaction=True)
 def test_job_progress_page_polls_until_done(world, login, settings,
                                             django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",

@@ -1,7 +1,7 @@
 """API of the accounts app: me, units, users — the same selectors and services as the pages."""
 
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from wutong.accounts import selectors, services
@@ -112,7 +112,7 @@ def unit_create(request, payload: UnitIn):
                                  kind=payload.kind, short_name=payload.short_name,
                                  duty=payload.duty, contact_name=payload.contact_name,
                                  contact_phone=payload.contact_phone)
-    return 201, created
+    return Status(201, created)
 
 
 @router.get("/users", response=list[UserOut], summary="账号列表（按数据范围）")

@@ -71,3 +71,33 @@ class AppErrorMiddleware:
         if isinstance(exception, NotFound):
             return error_page(request, 404)
         return error_page(request, exception.status, exception.message)
+
+
+class RejectNullCharactersMiddleware:
+    """Refuses requests carrying NUL characters in parameters or JSON (PostgreSQL cannot store
+    them, and no honest form sends them) with a clear 400 instead of a database error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from wutong.core.views.errors import error_page
+
+            message = "请求中包含非法字符（NUL），已拒绝。"
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "invalid", "message": message,
+                                               "details": []}}, status=400)
+            return error_page(request, 400, message)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or any("\x00" in v for vs in request.GET.lists() for v in vs[1]):
+            return True
+        content_type = request.content_type or ""
+        if content_type == "application/x-www-form-urlencoded":
+            return any("\x00" in v for vs in request.POST.lists() for v in vs[1])
+        if content_type == "application/json":
+            return b"\\u0000" in request.body or b"\x00" in request.body
+        return False
