@@ -23,6 +23,22 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_server_errors():
+    """Any unhandled exception in a view (a 500 for the user) fails the test that caused it."""
+    from django.core.signals import got_request_exception
+
+    errors = []
+
+    def record(sender, request=None, **kwargs):
+        errors.append(getattr(request, "path", "?"))
+
+    got_request_exception.connect(record, weak=False)
+    yield
+    got_request_exception.disconnect(record)
+    assert not errors, f"server error (500) on {errors}"
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers_around_flush(request):
     """SQLite's flush (after transactional tests) is a DELETE, which the append-only trigger
     refuses; drop the triggers just before the flush and put them back for the next test."""
