@@ -18,3 +18,7 @@ from wutong.settings import *  # noqa: F403
 STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# SQLite tests use a real file (WAL, locking, several connections), as the demo does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(WUTONG_HOME / "test.sqlite3")  # noqa: F405

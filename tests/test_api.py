@@ -92,3 +92,18 @@ def test_regions_endpoint(world, login):
     data = login(world["city"]).get("/api/regions?parent=230600").json()
     assert {"萨尔图区", "龙凤区", "让胡路区", "红岗区", "大同区", "肇州县", "肇源县", "林甸县",
             "杜尔伯特蒙古族自治县"} <= {r["name"] for r in data}
+
+
+def test_docs_need_login_and_limits_are_capped(world, login, client):
+    assert client.get("/api/docs").status_code == 302
+    _t, key = services.api_token_create(user=world["admin"], name="脚本")
+    too_many = Client().get("/api/accounts/users?limit=100000", **bearer(key))
+    assert too_many.status_code == 422
+    assert too_many.json()["error"]["details"] == [{"field": "limit",
+                                                    "message": "超出允许的范围。"}]
+    assert "超出允许的范围" in too_many.content.decode()  # UTF-8, not \u escapes
+    assert len(Client().get("/api/accounts/users?limit=500", **bearer(key)).json()["items"]) <= 500
+
+
+def test_healthz(db, client):
+    assert client.get("/healthz").json() == {"status": "ok"}

@@ -6,15 +6,23 @@ message.
 """
 
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wutong.accounts.api import router as accounts_router
 from wutong.core.api import router as core_router
 from wutong.core.errors import AppError
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese messages readable as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class TokenAuth(HttpBearer):
@@ -38,11 +46,13 @@ class SessionAuth(APIKeyCookie):
 
 
 api = NinjaAPI(
+    docs_decorator=login_required,  # the schema is for people who may use the API
     title="梧桐 Wutong API",
     version="1",
     description="人才工作平台接口。所有列表与详情均按调用者的数据范围过滤。",
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
 )
 
 
@@ -69,6 +79,8 @@ def _explain(err: dict) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         return "必填项未填写。"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return "超出允许的范围。"
     if kind.startswith(("int", "float", "decimal")):
         return "应为数字。"
     if "string_too_long" in kind:

@@ -4,13 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from wutong.api import api
-from wutong.core.views import errors
+from wutong.core.views import errors, home
 
 urlpatterns = [
     path("", include("wutong.core.urls")),
     path("accounts/", include("wutong.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
+    path("healthz", home.healthz, name="healthz"),
 ]
 
 handler400 = errors.bad_request

@@ -5,10 +5,10 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from wutong.accounts.models import Unit, User
+
 # Columns a phone can do without: hidden below the md breakpoint.
 WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
-
-from wutong.accounts.models import Unit, User
 
 
 class UnitTable(tables.Table):

@@ -7,6 +7,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -102,12 +103,20 @@ def unit_list(request):
     require_perm(request.user, "accounts.view_unit")
     filters = request.GET.dict()
     qs = selectors.unit_list(user=request.user, filters=filters)
-    table = UnitTable(qs)
+    return _list_page(request, "accounts/unit_list.html", UnitTable(qs), qs, filters,
+                      title=_("单位管理"), exporter="units", add_perm="accounts.add_unit",
+                      export_perm="accounts.export_unit", add_url="accounts:unit_create",
+                      kinds=UnitKind.choices)
+
+
+def _list_page(request, template, table, qs, filters, *, title, exporter, add_perm,
+               export_perm, add_url, **extra):
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "accounts/unit_list.html", {
-        "table": table, "filters": filters, "kinds": UnitKind.choices,
-        "count": qs.count(), "can_add": request.user.has_perm("accounts.add_unit"),
-        "can_export": request.user.has_perm("accounts.export_unit")})
+    filters = {k: v for k, v in filters.items() if k not in ("page", "sort")}
+    return render(request, template, {
+        "table": table, "filters": filters, "count": qs.count(), "list_title": title,
+        "exporter": exporter if request.user.has_perm(export_perm) else None,
+        "add_url": reverse(add_url) if request.user.has_perm(add_perm) else None, **extra})
 
 
 def unit_detail(request, pk: int):
@@ -151,12 +160,10 @@ def user_list(request):
     require_perm(request.user, "accounts.view_user")
     filters = request.GET.dict()
     qs = selectors.user_list(user=request.user, filters=filters)
-    table = UserTable(qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "accounts/user_list.html", {
-        "table": table, "filters": filters, "roles": Role.choices, "count": qs.count(),
-        "can_add": request.user.has_perm("accounts.add_user"),
-        "can_export": request.user.has_perm("accounts.export_user")})
+    return _list_page(request, "accounts/user_list.html", UserTable(qs), qs, filters,
+                      title=_("账号管理"), exporter="users", add_perm="accounts.add_user",
+                      export_perm="accounts.export_user", add_url="accounts:user_create",
+                      roles=Role.choices)
 
 
 def user_detail(request, pk: int):

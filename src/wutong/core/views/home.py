@@ -31,3 +31,16 @@ def _cards(user) -> list[dict]:
         cards.append({"title": title, "count": model.objects.restrict(user, "view").count(),
                       "url": reverse(url_name)})
     return cards
+
+
+def healthz(request):
+    """For the load balancer: the app answers and its database does."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
