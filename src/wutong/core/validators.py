@@ -55,7 +55,7 @@ def is_valid_id_number(value: str) -> bool:
     try:
         born = ric.get_birth_date(value)
         check = ric.calc_check_digit(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 - stdnum raises various errors on malformed input
         return False
     return value[17] == check and dt.date(1900, 1, 1) <= born <= dt.date.today()
 
@@ -74,7 +74,7 @@ def is_valid_uscc(value: str) -> bool:
     value = _clean(value)
     try:
         return len(value) == 18 and bool(uscc.is_valid(value))
-    except Exception:
+    except Exception:  # noqa: BLE001 - stdnum raises various errors on malformed input
         return False
 
 
