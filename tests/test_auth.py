@@ -138,3 +138,17 @@ def test_logout_is_post_only_and_audited(world, login):
     client.post("/accounts/logout/")
     assert client.get("/").status_code == 302
     assert AuditRecord.objects.filter(action="logout", actor=world["city"]).exists()
+
+
+def test_new_password_required_before_anything_else(world, login):
+    user = world["talent2"]
+    user.must_change_password = True
+    user.save()
+    client = login(user)
+    assert client.get("/")["Location"] == "/accounts/password/"
+    assert client.get("/api/accounts/me").status_code == 403
+    response = client.post("/accounts/password/", {
+        "old_password": PASSWORD, "new_password1": "Brand-New-2026", "new_password2":
+        "Brand-New-2026"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200

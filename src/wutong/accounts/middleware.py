@@ -42,3 +42,23 @@ class IdleTimeoutMiddleware:
             if not request.headers.get(POLL_HEADER):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password was set by someone else (or is new) changes it before anything
+    else: every page but the password form, logout and language switch redirects there."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and user.must_change_password
+                and hasattr(request, "session") and not request.path.startswith(self.ALLOWED)):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "password_change_required",
+                                               "message": _("请先修改初始密码。")}}, status=403)
+            return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -14,6 +14,8 @@ class CoreConfig(AppConfig):
         register_nav(NavItem("home", _("首页"), "core:home", order=0))
         register_nav(NavItem("codes", _("字典管理"), "core:code_tables", order=80,
                              permission="core.view_codeitem"))
+        register_nav(NavItem("regions", _("行政区划"), "core:region_list", order=85,
+                             permission="core.add_region"))
         register_nav(NavItem("audit", _("审计日志"), "core:audit_list", order=90,
                              permission="core.view_auditrecord"))
         register_nav(NavItem("jobs", _("后台任务"), "core:job_list", order=95))

@@ -44,7 +44,8 @@ def mask(kind: str, value: str) -> str:
     elif kind == "passport":
         keep_head, keep_tail = (1, 3) if n > 5 else (0, 0)
     else:
-        keep_head, keep_tail = (1, 0)
-    hidden = max(n - keep_head - keep_tail, 1)
+        keep_head, keep_tail = (1, 0) if n > 1 else (0, 0)
+    if n <= keep_head + keep_tail:
+        return "*" * n
     tail = value[n - keep_tail:] if keep_tail else ""
-    return value[:keep_head] + "*" * hidden + tail
+    return value[:keep_head] + "*" * (n - keep_head - keep_tail) + tail
