@@ -53,3 +53,22 @@ def test_csv_export_of_users_masks_id_numbers(world, login, django_capture_on_co
     assert TALENT_ID not in text and TALENT_ID[:6] + "********" + TALENT_ID[-4:] in text
     assert "13912345678" not in text and "139****5678" in text
     assert "other_city" not in text
+
+
+def test_a_phone_typed_in_the_search_box_is_not_kept_in_clear(world, login,
+                                                              django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    from wutong.core.models import AuditRecord, Job
+
+    client = login(world["district"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/exports/", {"exporter": "users", "format": "csv", "q": "13912345678"})
+    job = Job.objects.get()
+    assert job.status == "succeeded"
+    assert "talent" in Path(job.result_file).read_text(encoding="utf-8-sig")  # filter applied
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT params, filters FROM core_job")
+        assert "13912345678" not in str(cursor.fetchall())
+    record = AuditRecord.objects.get(action="export")
+    assert record.changes["extra"]["filters"]["q"] == "139****5678"

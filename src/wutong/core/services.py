@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -20,6 +21,7 @@ from wutong.core.models.jobs import JobStatus
 from wutong.core.models.regions import RegionLevel
 from wutong.core.pii import PersonalDataField, PersonalValue
 from wutong.core.scope import ensure_in_scope, forget_scope, permission_name
+from wutong.core.security.masking import redact
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,9 @@ def export_start(*, user, exporter_key: str, fmt: str, params: dict | None = Non
     job = Job.objects.create(
         kind="export", title=_("导出：%(title)s") % {"title": exporter.title},
         created_by=user, region_id=getattr(user, "region_id", None),
-        params={"exporter": exporter_key, "format": fmt, "filters": params,
+        params={"exporter": exporter_key, "format": fmt,
                 "request_id": context.current_request_id()},
+        filters=json.dumps(params, ensure_ascii=False),
     )
     from wutong.core.tasks import export_run
 
@@ -70,7 +73,8 @@ def export_execute(*, job_id: str) -> str:
         try:
             exporter = get_exporter(job.params["exporter"])
             fmt = job.params["format"]
-            queryset = exporter.rows(user, job.params.get("filters") or {})
+            filters = json.loads(job.filters.reveal()) if job.filters else {}
+            queryset = exporter.rows(user, filters)
             total = queryset.count()
             Job.objects.filter(pk=job.pk).update(total=total)
             out_dir = settings.WUTONG_EXPORT_DIR
@@ -92,7 +96,7 @@ def export_execute(*, job_id: str) -> str:
                           object_id=str(job.pk), object_repr=str(job.title),
                           region_id=job.region_id,
                           extra={"exporter": exporter.key, "format": fmt, "rows": count,
-                                 "filters": job.params.get("filters") or {}})
+                                 "filters": {k: redact(v) for k, v in filters.items()}})
             return JobStatus.SUCCEEDED
         except Exception:
             logger.exception("export job %s failed", job.pk)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wutong.core.pii import PersonalDataField
 from wutong.core.scope import RestrictedQuerySet, ScopeSpec
 
 
@@ -33,6 +34,9 @@ class Job(models.Model):
     region = models.ForeignKey("core.Region", null=True, blank=True, on_delete=models.SET_NULL,
                                verbose_name=_("地区"))
     params = models.JSONField(default=dict, blank=True)
+    # The list filters a job runs with can hold a phone or ID number typed into a search box:
+    # kept encrypted, like any personal data.
+    filters = PersonalDataField(kind="text")
     status = models.CharField(_("状态"), max_length=12, choices=JobStatus.choices,
                               default=JobStatus.QUEUED)
     done = models.PositiveIntegerField(_("已处理"), default=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wutong.core.scope import RestrictedQuerySet, ScopeSpec
@@ -47,14 +48,10 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def full_name(self) -> str:
-        names = []
-        node = self
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        return "".join(reversed(names))
+        """"黑龙江省大庆市萨尔图区": the names along the path, in one query."""
+        return "".join(r.name for r in self.ancestors())
 
     @property
     def is_zone(self) -> bool:

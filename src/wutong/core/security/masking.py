@@ -49,3 +49,12 @@ def mask(kind: str, value: str) -> str:
         return "*" * n
     tail = value[n - keep_tail:] if keep_tail else ""
     return value[:keep_head] + "*" * (n - keep_head - keep_tail) + tail
+
+
+_LONG_NUMBER = re.compile(r"[0-9０-９]{6,}[0-9０-９Xx]*")
+
+
+def redact(text: str) -> str:
+    """Free text with every long run of digits (a phone, an ID or bank number) masked."""
+    return _LONG_NUMBER.sub(lambda m: mask("id_number" if len(m.group()) > 11 else "phone",
+                                           m.group()), str(text))
