@@ -54,9 +54,9 @@ def test_bad_page_number_and_junk_filters_do_not_500(world, login):
 
 def test_demo_seed_builds_the_five_places_and_is_idempotent(db):
     out = io.StringIO()
-    call_command("demo_seed", stdout=out)
+    call_command("demo_seed", "--talents-per-place", "30", stdout=out)
     first = (User.objects.count(), Unit.objects.count())
-    call_command("demo_seed", stdout=io.StringIO())
+    call_command("demo_seed", "--talents-per-place", "30", stdout=io.StringIO())
     assert (User.objects.count(), Unit.objects.count()) == first
     text = out.getvalue()
     for username in ("admin", "daqing.office", "liaoyang.unit", "erdao.leader",

@@ -17,6 +17,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from wutong.accounts.api import router as accounts_router
 from wutong.core.api import router as core_router
 from wutong.core.errors import AppError
+from wutong.orgs.api import router as orgs_router
+from wutong.talents.api import router as talents_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -107,3 +109,5 @@ def on_http_error(request, exc: HttpError):
 
 api.add_router("/", core_router)
 api.add_router("/accounts/", accounts_router)
+api.add_router("/employers/", orgs_router)
+api.add_router("/talents/", talents_router)

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_rq",
     "wutong.core",
     "wutong.accounts",
+    "wutong.orgs",
+    "wutong.talents",
 ]
 
 MIDDLEWARE = [

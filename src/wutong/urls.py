@@ -9,6 +9,8 @@ from wutong.core.views import errors, home
 urlpatterns = [
     path("", include("wutong.core.urls")),
     path("accounts/", include("wutong.accounts.urls")),
+    path("employers/", include("wutong.orgs.urls")),
+    path("talents/", include("wutong.talents.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("healthz", home.healthz, name="healthz"),

@@ -21,8 +21,10 @@ class DemoContext:
     rng: random.Random = field(init=False)
     faker: Faker = field(init=False)
     places: dict = field(default_factory=dict)
+    employers: dict = field(default_factory=dict)
     accounts: list[dict] = field(default_factory=list)
     password: str = "Wutong@2026"  # noqa: S105 - the published demo password
+    talents_per_place: int = 800
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)

@@ -37,3 +37,11 @@ def object_type_label(label: str) -> str:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
         return label
+
+
+@register.filter
+def code(value: str, table_key: str) -> str:
+    """A code's name in a national code table: {{ t.education|code:"education" }}."""
+    from wutong.core.codes import code_label
+
+    return code_label(table_key, value)

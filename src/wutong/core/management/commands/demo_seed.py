@@ -14,9 +14,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--quiet", action="store_true", help="do not print the accounts")
+        parser.add_argument("--talents-per-place", type=int, default=800)
 
-    def handle(self, *args, seed: int, quiet: bool, **options):
-        ctx = DemoContext(seed=seed)
+    def handle(self, *args, seed: int, quiet: bool, talents_per_place: int, **options):
+        ctx = DemoContext(seed=seed, talents_per_place=talents_per_place)
         for _order, name, func in steps():
             with transaction.atomic():
                 func(ctx)

@@ -1,0 +1,44 @@
+"""Reads of the orgs app, with the caller's data scope applied."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from wutong.core.models import Region
+from wutong.orgs.models import Employer, Platform
+
+
+def employer_list(*, user, action: str = "view", filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    qs = Employer.objects.restrict(user, action).select_related("region")
+    q = str(filters.get("q") or "").strip()[:60]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(uscc=q.upper()))
+    if filters.get("type"):
+        qs = qs.filter(type=filters["type"])
+    if filters.get("industry"):
+        qs = qs.filter(industry__startswith=str(filters["industry"])[:8])
+    if filters.get("label"):
+        qs = qs.filter(labels__contains=[filters["label"]]) if _json_contains() else qs.filter(
+            labels__icontains=f'"{filters["label"]}"')
+    if filters.get("region"):
+        region = Region.objects.filter(code=str(filters["region"])[:12]).first()
+        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    return qs
+
+
+def _json_contains() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def employer_detail(*, user, pk: int) -> Employer:
+    return (Employer.objects.select_related("region")
+            .annotate(talent_count=Count("talents", distinct=True))
+            .get_restricted(user, "view", pk=pk))
+
+
+def platform_list(*, user, employer: Employer | None = None) -> QuerySet:
+    qs = Platform.objects.restrict(user, "view").select_related("host", "region")
+    return qs.filter(host=employer) if employer is not None else qs

@@ -1,0 +1,65 @@
+"""Pages of employers: list, detail (with its talents and platforms), form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from wutong.core.errors import AppError
+from wutong.core.views.base import apply_app_error, require_perm
+from wutong.orgs import selectors, services
+from wutong.orgs.forms import EmployerForm
+from wutong.orgs.models import Employer, EmployerLabel, EmployerType
+from wutong.orgs.tables import EmployerTable
+
+FILTERS = ("q", "type", "industry", "label", "region")
+
+
+def employer_list(request):
+    require_perm(request.user, "orgs.view_employer")
+    filters = {k: v for k, v in request.GET.items() if k in FILTERS and v}
+    qs = selectors.employer_list(user=request.user, filters=filters)
+    table = EmployerTable(qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    user = request.user
+    return render(request, "orgs/employer_list.html", {
+        "table": table, "filters": filters, "count": qs.count(), "list_title": _("用人单位"),
+        "exporter": "employers" if user.has_perm("orgs.export_employer") else None,
+        "add_url": reverse("orgs:employer_create") if user.has_perm("orgs.add_employer")
+        else None, "types": EmployerType.choices, "labels": EmployerLabel.choices})
+
+
+def employer_detail(request, pk: int):
+    employer = selectors.employer_detail(user=request.user, pk=pk)
+    return render(request, "orgs/employer_detail.html", {
+        "e": employer, "platforms": selectors.platform_list(user=request.user,
+                                                            employer=employer),
+        "label_names": [EmployerLabel(lb).label for lb in employer.labels
+                        if lb in EmployerLabel.values],
+        "can_change": Employer.objects.restrict(request.user, "change").filter(pk=pk).exists()})
+
+
+def employer_edit(request, pk: int | None = None):
+    employer = Employer.objects.get_restricted(request.user, "change", pk=pk) if pk else None
+    if employer is None:
+        require_perm(request.user, "orgs.add_employer")
+        initial = {"region": request.user.region}
+    else:
+        initial = {f: getattr(employer, f) for f in ("uscc", "name", "short_name", "type",
+                                                     "ownership", "industry", "labels",
+                                                     "address", "contact_name")}
+        initial["region"] = employer.region
+    form = EmployerForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            employer = services.employer_save(user=request.user, employer=employer, **data)
+        except AppError as exc:
+            apply_app_error(form, exc)
+        else:
+            messages.success(request, _("单位已保存。"))
+            return redirect("orgs:employer_detail", pk=employer.pk)
+    return render(request, "orgs/employer_form.html", {"form": form, "employer": employer})

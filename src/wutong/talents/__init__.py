@@ -1,0 +1,1 @@
+"""Talents: one file per person (一人一档), categories, pools, histories."""

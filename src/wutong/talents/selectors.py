@@ -1,0 +1,98 @@
+"""Reads of the talents app: the registry list with its filters and search, the person file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from wutong.core.models import Region
+from wutong.core.pii import personal_lookup
+from wutong.core.validators import upgrade_id_number
+from wutong.talents.models import Talent, TalentNameKey
+from wutong.talents.names import normalize_query
+
+_ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dX]$")
+_PHONE_LIKE = re.compile(r"^1\d{10}$")
+FILTER_KEYS = ("q", "category", "education", "title_level", "industry", "region", "employer",
+               "pool", "min_age", "max_age", "introduced_year", "introduction_mode", "sex")
+
+
+def _prefix_range(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, in the form each database answers from its index:
+    PostgreSQL's LIKE 'p%' with a pattern-ops index (migration 0002), SQLite's binary range."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
+
+
+def search_q(text: str) -> Q | None:
+    """Name (characters, full pinyin or initials, any reading), exact ID number or phone,
+    or employer name."""
+    q = normalize_query(text)[:60]
+    if not q:
+        return None
+    upper = q.upper()
+    if _ID_LIKE.match(upper):
+        return Q(**personal_lookup(Talent, "id_number", upgrade_id_number(upper)))
+    if _PHONE_LIKE.match(q):
+        return Q(**personal_lookup(Talent, "phone", q))
+    keys = TalentNameKey.objects.filter(_prefix_range("key", q)).values("talent_id")
+    return Q(pk__in=keys) | Q(employer__name__startswith=text.strip()[:60])
+
+
+def talent_list(*, user, action: str = "view", filters: dict | None = None) -> QuerySet:
+    filters = {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v not in ("",
+                                                                                         None)}
+    qs = Talent.objects.restrict(user, action).select_related("region", "employer")
+    if "q" in filters:
+        condition = search_q(str(filters["q"]))
+        if condition is not None:
+            qs = qs.filter(condition)
+    for field in ("category", "education", "title_level", "introduction_mode", "sex"):
+        if field in filters:
+            qs = qs.filter(**{field: str(filters[field])[:20]})
+    if "industry" in filters:
+        qs = qs.filter(industry__startswith=str(filters["industry"])[:8])
+    if "region" in filters:
+        region = Region.objects.filter(code=str(filters["region"])[:12]).first()
+        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    if "employer" in filters:
+        value = str(filters["employer"])
+        qs = qs.filter(employer_id=int(value)) if value.isdigit() else qs.none()
+    if "pool" in filters:
+        value = str(filters["pool"])
+        qs = qs.filter(pools__id=int(value)) if value.isdigit() else qs.none()
+    today = dt.date.today()
+    for key, older in (("min_age", True), ("max_age", False)):
+        value = str(filters.get(key, ""))
+        if value.isdigit() and int(value) < 130:
+            years = int(value)
+            if older:   # at least N years old: born on or before today − N years
+                qs = qs.filter(birth_date__lte=today.replace(year=today.year - years))
+            else:       # at most N years old: born after today − (N+1) years
+                qs = qs.filter(birth_date__gt=today.replace(year=today.year - years - 1))
+    year = str(filters.get("introduced_year", ""))
+    if year.isdigit() and 1949 <= int(year) <= 2100:
+        qs = qs.filter(introduced_on__year=int(year))
+    return qs
+
+
+def talent_file(*, user, pk: int) -> Talent:
+    """The person page's talent, with what the page shows loaded in few queries."""
+    return (Talent.objects.select_related("region", "employer", "account")
+            .prefetch_related("educations", "titles", "employments", "recognitions__category",
+                              "pools", "platform_memberships__platform")
+            .get_restricted(user, "view", pk=pk))
+
+
+def duplicate_groups(*, user) -> list[dict]:
+    """Files that look like the same person: same name and birth date, in the user's scope."""
+    from django.db.models import Count
+
+    rows = (Talent.objects.restrict(user, "view").exclude(birth_date__isnull=True)
+            .values("name", "birth_date").annotate(n=Count("id")).filter(n__gt=1)
+            .order_by("name")[:200])
+    return list(rows)

@@ -1,0 +1,207 @@
+"""The registry (一人一档) and employers: validation, search, scope on every list, detail,
+export and API."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_user
+from wutong.accounts.roles import Role
+from wutong.core.demo.generators import id_number, uscc
+from wutong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from wutong.core.models import Job, Region
+from wutong.orgs import services as org_services
+from wutong.orgs.models import Employer, EmployerAccount
+from wutong.talents import services
+from wutong.talents.models import Talent
+
+RNG = random.Random(3)
+
+
+@pytest.fixture
+def registry(world):
+    saertu, longfeng = Region.objects.get(code="230602"), Region.objects.get(code="230603")
+    oil = org_services.employer_save(user=world["city"], region=saertu, uscc=uscc(RNG, "230602"),
+                                     name="大庆华鑫石化有限公司", type="enterprise",
+                                     industry="25", labels=["high_tech"])
+    farm = org_services.employer_save(user=world["city"], region=longfeng,
+                                      uscc=uscc(RNG, "230603"), name="龙凤农业科技有限公司",
+                                      type="enterprise")
+    people = {}
+    for key, name, region, employer in (("zhang", "张三", saertu, oil),
+                                        ("shan", "单田芳", saertu, oil),
+                                        ("li", "李四", longfeng, farm)):
+        people[key] = services.talent_save(user=world["city"], region=region, data={
+            "name": name, "id_number": id_number(RNG, region.code), "phone":
+            f"1391234{len(people):04d}", "education": "11", "employer": employer})
+    return {"oil": oil, "farm": farm, **people}
+
+
+def test_birth_date_and_sex_come_from_the_id_number(registry):
+    t = registry["zhang"]
+    number = t.id_number.reveal()
+    assert t.birth_date.strftime("%Y%m%d") == number[6:14]
+    assert t.sex == ("M" if int(number[16]) % 2 else "F")
+
+
+def test_bad_input_is_refused_field_by_field_in_chinese(world):
+    with pytest.raises(ValidationFailed) as info:
+        services.talent_save(user=world["city"], region=Region.objects.get(code="230602"),
+                             data={"name": "", "id_number": "230602199001011230",
+                                   "phone": "123", "education": "99"})
+    fields = {d["field"]: d["message"] for d in info.value.details}
+    assert fields["name"] == "请填写姓名。"
+    assert "身份证号码不正确" in fields["id_number"]
+    assert "手机号码不正确" in fields["phone"]
+    assert "不在字典中" in fields["education"]
+    assert not Talent.objects.exists()
+
+
+def test_same_person_twice_is_a_conflict_even_typed_differently(world, registry):
+    number = registry["zhang"].id_number.reveal()
+    with pytest.raises(Conflict, match="已建档"):
+        services.talent_save(user=world["city"], region=Region.objects.get(code="230602"),
+                             data={"name": "张三", "id_number": number.lower() + " "})
+    old = number[:6] + number[8:17]  # the 15-digit first-generation form
+    with pytest.raises(Conflict):
+        services.talent_save(user=world["city"], region=Region.objects.get(code="230602"),
+                             data={"name": "张三", "id_number": old})
+    assert Talent.objects.count() == 3
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("张", {"张三"}), ("zhangsan", {"张三"}), ("zs", {"张三"}), ("ZS", {"张三"}),
+    ("shantianfang", {"单田芳"}), ("dantianfang", {"单田芳"}), ("stf", {"单田芳"}),
+    ("大庆华鑫", {"张三", "单田芳"}), ("nobody", set()),
+])
+def test_search_by_characters_pinyin_initials_and_employer(world, registry, login, query,
+                                                          expected):
+    data = login(world["city"]).get("/api/talents/", {"q": query}).json()
+    assert {t["name"] for t in data["items"]} == expected
+
+
+def test_search_by_id_number_and_phone_is_exact(world, registry, login):
+    client = login(world["city"])
+    number = registry["li"].id_number.reveal()
+    assert [t["name"] for t in client.get("/api/talents/", {"q": number}).json()["items"]] == [
+        "李四"]
+    assert client.get("/api/talents/", {"q": number[:-1]}).json()["items"] == []
+    phone = registry["li"].phone.reveal()
+    assert [t["name"] for t in client.get("/api/talents/", {"q": phone}).json()["items"]] == [
+        "李四"]
+
+
+def test_district_sees_only_its_people_everywhere(world, registry, login,
+                                                  django_capture_on_commit_callbacks):
+    client = login(world["district"])
+    page = client.get("/talents/").content.decode()
+    assert "张三" in page and "李四" not in page
+    assert client.get(f"/talents/{registry['li'].pk}/").status_code == 404
+    assert client.get(f"/api/talents/{registry['li'].pk}").status_code == 404
+    assert {t["name"] for t in client.get("/api/talents/").json()["items"]} == {"张三", "单田芳"}
+    assert client.get(f"/employers/{registry['farm'].pk}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/exports/", {"exporter": "talents", "format": "csv"})
+    text = Path(Job.objects.get().result_file).read_text(encoding="utf-8-sig")
+    assert "张三" in text and "李四" not in text
+    assert registry["zhang"].id_number.reveal() not in text  # masked
+
+
+def test_employer_account_sees_its_own_people_only(world, registry, login):
+    EmployerAccount.objects.create(user=world["employer"], employer=registry["oil"])
+    client = login(world["employer"])
+    names = {t["name"] for t in client.get("/api/talents/").json()["items"]}
+    assert names == {"张三", "单田芳"}
+    assert client.get(f"/talents/{registry['li'].pk}/").status_code == 404
+    assert client.get(f"/employers/{registry['oil'].pk}/").status_code == 200
+    assert client.get(f"/employers/{registry['farm'].pk}/").status_code == 404
+
+
+def test_talent_sees_only_own_file(world, registry, login):
+    Talent.objects.filter(pk=registry["zhang"].pk).update(account=world["talent"])
+    client = login(world["talent"])
+    assert client.get(f"/talents/{registry['zhang'].pk}/").status_code == 200
+    assert client.get(f"/talents/{registry['shan'].pk}/").status_code == 404
+
+
+def test_person_page_masks_and_reveals_with_a_log(world, registry, login):
+    from wutong.core.models import AuditRecord
+
+    t = registry["zhang"]
+    client = login(world["district"])
+    page = client.get(f"/talents/{t.pk}/").content.decode()
+    assert t.id_number.masked in page and t.id_number.reveal() not in page
+    assert "大庆华鑫石化有限公司" in page
+    revealed = client.post(f"/talents/{t.pk}/reveal/id_number/").content.decode()
+    assert t.id_number.reveal() in revealed
+    assert AuditRecord.objects.filter(action="reveal", object_type="talents.Talent").exists()
+    # A leader may read the file but not reveal.
+    leader = login(world["leader"])
+    assert leader.get(f"/talents/{t.pk}/").status_code == 200
+    assert leader.post(f"/talents/{t.pk}/reveal/id_number/").status_code == 403
+
+
+def test_person_page_query_count(world, registry, login, django_assert_max_num_queries):
+    client = login(world["city"])
+    client.get(f"/talents/{registry['zhang'].pk}/")
+    with django_assert_max_num_queries(18):
+        assert client.get(f"/talents/{registry['zhang'].pk}/").status_code == 200
+
+
+def test_list_filters(world, registry, login):
+    client = login(world["city"])
+
+    def names(**params):
+        return {t["name"] for t in client.get("/api/talents/", params).json()["items"]}
+
+    assert names(education="11") == {"张三", "单田芳", "李四"}
+    assert names(education="14") == set()
+    assert names(region="230603") == {"李四"}
+    assert names(employer=str(registry["farm"].pk)) == {"李四"}
+    assert names(employer="abc") == set()
+    assert names(min_age="200") == {"张三", "单田芳", "李四"}  # ignored, not an error
+
+
+def test_employer_validation_and_uniqueness(world, registry):
+    region = Region.objects.get(code="230602")
+    with pytest.raises(ValidationFailed) as info:
+        org_services.employer_save(user=world["city"], region=region, uscc="91230602MA1XXXXXX1",
+                                   name="", type="alien")
+    fields = {d["field"] for d in info.value.details}
+    assert {"uscc", "name", "type"} <= fields
+    with pytest.raises(Conflict, match="已登记"):
+        org_services.employer_save(user=world["city"], region=region,
+                                   uscc=registry["oil"].uscc, name="重复", type="enterprise")
+    with pytest.raises(PermissionDenied):
+        org_services.employer_save(user=world["district"], region=Region.objects.get(
+            code="230603"), uscc=uscc(RNG, "230603"), name="越权", type="enterprise")
+    assert not Employer.objects.filter(name="越权").exists()
+
+
+def test_other_district_cannot_pick_an_employer_outside_its_scope(world, registry):
+    with pytest.raises(ValidationFailed) as info:
+        services.talent_save(user=world["district"], region=Region.objects.get(code="230602"),
+                             data={"name": "王五", "employer": registry["farm"]})
+    assert info.value.details[0]["field"] == "employer"
+
+
+def test_forms_show_errors_and_keep_input(world, login):
+    client = login(world["city"])
+    response = client.post("/talents/new/", {"region": "230602", "name": "赵六",
+                                             "id_type": "resident", "id_number": "123"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "身份证号码不正确" in body and "赵六" in body
+    ok = client.post("/talents/new/", {"region": "230602", "name": "赵六", "id_type": "resident",
+                                       "id_number": id_number(RNG, "230602"),
+                                       "nationality": "中国"})
+    assert ok.status_code == 302
+    assert Talent.objects.get(name="赵六").region.code == "230602"
+
+
+def test_member_unit_reads_the_registry_but_cannot_add(world, registry, login):
+    member = make_user("kjj2", Role.MEMBER_UNIT, "230600", world["daqing_kjj"])
+    client = login(member)
+    assert client.get("/talents/new/").status_code == 403
