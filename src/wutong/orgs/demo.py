@@ -47,12 +47,13 @@ def seed(ctx: DemoContext) -> None:
                                  ownership="" if kind != EmployerType.ENTERPRISE else
                                  Ownership.STATE))
         for i in range(EMPLOYERS_PER_PLACE - len(PUBLIC)):
-            trade, industry = TRADES[i % len(TRADES)]
-            brand = BRANDS[(i * 7 + len(slug)) % len(BRANDS)]
+            # Distinct (brand, trade) pairs for up to len(BRANDS) * len(TRADES) employers.
+            brand = BRANDS[i % len(BRANDS)]
+            trade, industry = TRADES[(i // len(BRANDS) * 3 + i) % len(TRADES)]
             labels = ctx.rng.sample(list(EmployerLabel.values), k=ctx.rng.randint(0, 2))
             made.append(Employer(
                 uscc=uscc(ctx.rng, region.code), name=f"{short}{brand}{trade}"
-                f"{'股份' if i % 5 == 0 else ''}有限公司{'' if i < 16 else f'（{i}）'}",
+                f"{'股份' if i % 5 == 0 else ''}有限公司",
                 type=EmployerType.ENTERPRISE, industry=industry,
                 ownership=ctx.rng.choice([Ownership.PRIVATE, Ownership.PRIVATE, Ownership.STATE,
                                           Ownership.MIXED]),

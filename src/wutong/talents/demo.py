@@ -19,7 +19,7 @@ from wutong.talents.models import (
     Talent,
     TalentNameKey,
 )
-from wutong.talents.names import name_keys
+from wutong.talents.names import name_keys, sort_key
 
 CATEGORIES = (("A", "A类（顶尖人才）", "诺贝尔奖获得者、两院院士等"),
               ("B", "B类（国家级领军人才）", "国家级重大人才工程入选者等"),
@@ -79,6 +79,7 @@ def seed(ctx: DemoContext) -> None:
                                              + [IntroductionMode.FLEXIBLE,
                                                 IntroductionMode.LOCAL]),
                 category=category)
+            talent.name_sort = sort_key(talent.name)
             talent.id_number = id_number(rng, home.code, born=born, sex=sex)
             talent.phone = mobile(rng)
             talents.append(talent)
@@ -106,7 +107,8 @@ def seed(ctx: DemoContext) -> None:
         if account is not None:
             mine = talents[0]
             mine.name, mine.account = account.full_name, account
-            mine.save(update_fields=["name", "account"])
+            mine.name_sort = sort_key(mine.name)
+            mine.save(update_fields=["name", "name_sort", "account"])
             TalentNameKey.objects.filter(talent=mine).delete()
             TalentNameKey.objects.bulk_create([TalentNameKey(talent=mine, key=k)
                                                for k in name_keys(mine.name)])

@@ -41,6 +41,8 @@ class Talent(models.Model):
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="talents",
                                verbose_name=_("所属地区"))
     name = models.CharField(_("姓名"), max_length=60, db_index=True)
+    # The name's pinyin (first reading), for the order a Chinese reader expects (拼音排序).
+    name_sort = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
     id_type = models.CharField(_("证件类型"), max_length=12, choices=IdType.choices,
                                default=IdType.RESIDENT)
     id_number = PersonalDataField(_("证件号码"), kind="id_number")
@@ -81,9 +83,9 @@ class Talent(models.Model):
     class Meta:
         verbose_name = _("人才")
         verbose_name_plural = _("人才")
-        ordering = ["name", "id"]
+        ordering = ["name_sort", "id"]
         indexes = [
-            models.Index(fields=["region", "name"]),
+            models.Index(fields=["region", "name_sort"]),
             models.Index(fields=["region", "category"]),
             models.Index(fields=["region", "education"]),
         ]

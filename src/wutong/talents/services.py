@@ -29,7 +29,7 @@ from wutong.talents.models import (
     Talent,
     TalentNameKey,
 )
-from wutong.talents.names import name_keys
+from wutong.talents.names import name_keys, sort_key
 
 CODED_FIELDS = {"education": "education", "degree": "degree", "title_level": "title_level",
                 "skill_level": "skill_level", "political_status": "political_status",
@@ -127,6 +127,7 @@ def talent_save(*, user, region: Region, data: dict[str, Any],
             value = data[field]
             setattr(talent, field, value.strip() if isinstance(value, str) else value)
     talent.nationality = talent.nationality or "中国"
+    talent.name_sort = sort_key(talent.name)
     if talent.id_number is not None:
         existing = Talent.objects.filter(
             id_type=talent.id_type, nationality=talent.nationality,

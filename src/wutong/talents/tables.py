@@ -13,7 +13,7 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 class TalentTable(tables.Table):
     name = tables.LinkColumn("talents:talent_detail", args=[tables.A("pk")],
-                             verbose_name=_("姓名"))
+                             verbose_name=_("姓名"), order_by=("name_sort", "id"))
     sex = tables.Column(verbose_name=_("性别"), attrs=WIDE_ONLY)
     birth_date = tables.DateColumn("Y-m", verbose_name=_("出生年月"), attrs=WIDE_ONLY)
     education = tables.Column(verbose_name=_("学历"))
