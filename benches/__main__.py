@@ -37,6 +37,7 @@ def main() -> int:
     os.environ["WUTONG_HOME"] = str(scratch)
     os.environ["WUTONG_ENV"] = "test"
     os.environ["WUTONG_TASK_BACKEND"] = "immediate"
+    os.environ["WUTONG_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.pop("REDIS_URL", None)
     pg_name = None
     if args.db == "postgres":
@@ -52,6 +53,11 @@ def main() -> int:
         from django.core.management import call_command
 
         django.setup()
+        from django.conf import settings
+
+        # Pages rendered by benchmarks read static files from the apps (no collectstatic).
+        settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
         call_command("migrate", verbosity=0)
 
         def emit(metric: str, value: float, unit: str, target: float | None = None) -> None:

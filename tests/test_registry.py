@@ -205,3 +205,51 @@ def test_member_unit_reads_the_registry_but_cannot_add(world, registry, login):
     member = make_user("kjj2", Role.MEMBER_UNIT, "230600", world["daqing_kjj"])
     client = login(member)
     assert client.get("/talents/new/").status_code == 403
+
+
+def test_bulk_add_to_pool_and_category(world, registry, login):
+    from wutong.core.models import CodeItem, CodeTable
+    from wutong.talents.models import Pool
+
+    pool = Pool.objects.create(region=Region.objects.get(code="230600"), name="专家库")
+    category = CodeItem.objects.create(table=CodeTable.objects.get(key="talent_category"),
+                                       region=Region.objects.get(code="230600"), year=2026,
+                                       code="C", name="C类（省级领军人才）")
+    client = login(world["city"])
+    ids = [registry["zhang"].pk, registry["li"].pk]
+    client.post("/talents/bulk/", {"selected": ids, "action": "pool", "pool": pool.pk})
+    assert set(pool.members.values_list("name", flat=True)) == {"张三", "李四"}
+    client.post("/talents/bulk/", {"selected": ids, "action": "category",
+                                   "category": category.pk})
+    assert set(Talent.objects.filter(category="C").values_list("name", flat=True)) == {
+        "张三", "李四"}
+    # A district cannot act on people outside its scope, even by posting their ids.
+    district = login(world["district"])
+    district.post("/talents/bulk/", {"selected": [registry["li"].pk], "action": "pool",
+                                     "pool": pool.pk})
+    assert pool.members.count() == 2
+
+
+def test_merge_keeps_everything_and_is_audited(world, registry, login):
+    from wutong.core.models import AuditRecord
+    from wutong.talents.models import Education
+
+    zhang = registry["zhang"]
+    copy = services.talent_save(user=world["city"], region=zhang.region, data={
+        "name": "张三", "birth_date": zhang.birth_date, "position": "总工程师"})
+    services.education_add(user=world["city"], talent=copy, level="14", school="吉林大学")
+    page = login(world["city"]).get("/talents/duplicates/").content.decode()
+    assert "张三" in page and f"#{copy.pk}" in page
+    login(world["city"]).post("/talents/merge/", {"keep": zhang.pk, "drop": copy.pk})
+    assert not Talent.objects.filter(pk=copy.pk).exists()
+    zhang.refresh_from_db()
+    assert zhang.position == "总工程师"
+    assert Education.objects.filter(talent=zhang, school="吉林大学").exists()
+    record = AuditRecord.objects.filter(object_id=str(zhang.pk), action="update").last()
+    assert record.changes["extra"]["merged_from"] == copy.pk
+
+
+def test_different_people_are_not_merged(world, registry):
+    with pytest.raises(ValidationFailed, match="不是同一个人"):
+        services.talent_merge(user=world["city"], keep=registry["zhang"], drop=registry["li"])
+    assert Talent.objects.filter(pk=registry["li"].pk).exists()

@@ -270,6 +270,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+WUTONG_IMPORT_MAX_BYTES = env_int("WUTONG_IMPORT_MAX_MB", 50) * 1024 * 1024
 
 # --- Logging: never personal data (values are masked before they reach a logger) --------------
 LOGGING = {

@@ -46,27 +46,55 @@ def _categories(region: Region) -> dict[str, CodeItem]:
 
 
 def seed(ctx: DemoContext) -> None:
-    rng = ctx.rng
     for slug, region in ctx.places.items():
         _categories(region)
         if Talent.objects.filter(region__path__startswith=region.path).exists():
             continue
-        counties = [r for r in Region.objects.filter(parent=region) if r.level == "county"] \
-            or [region]
-        employers = ctx.employers.get(slug, [])
+        talents = generate_talents(ctx, region, ctx.talents_per_place,
+                                   ctx.employers.get(slug, []))
+        account = User.objects.filter(username=f"{slug}.talent").first()
+        if account is not None and talents:
+            mine = talents[0]
+            mine.name, mine.account = account.full_name, account
+            mine.name_sort = sort_key(mine.name)
+            mine.save(update_fields=["name", "name_sort", "account"])
+            TalentNameKey.objects.filter(talent=mine).delete()
+            TalentNameKey.objects.bulk_create([TalentNameKey(talent=mine, key=k)
+                                               for k in name_keys(mine.name)])
+        for pool_name in ("专家库", "乡贤库"):
+            pool, _ = Pool.objects.get_or_create(region=region, name=pool_name)
+            members = ctx.rng.sample(talents, k=min(60, len(talents)))
+            PoolMembership.objects.bulk_create(
+                [PoolMembership(pool=pool, talent=t, joined_on=dt.date(2024, 3, 1))
+                 for t in members], ignore_conflicts=True)
+
+
+def generate_talents(ctx: DemoContext, region: Region, count: int, employers: list,
+                     batch: int = 5000) -> list[Talent]:
+    """``count`` plausible people in ``region`` with educations, titles and employment,
+    written in batches (1,000,000 take a few minutes: see ``python -m benches demo``)."""
+    rng = ctx.rng
+    counties = [r for r in Region.objects.filter(parent=region) if r.level == "county"] \
+        or [region]
+    names = [ctx.faker.name_male() for _ in range(2000)] + [ctx.faker.name_female()
+                                                            for _ in range(2000)]
+    weights = [m[2] for m in EDUCATION_MIX]
+    made: list[Talent] = []
+    used: set[str] = set(getattr(ctx, "_used_ids", ()))
+    for start in range(0, count, batch):
         talents = []
-        for _i in range(ctx.talents_per_place):
+        for _i in range(min(batch, count - start)):
             sex = rng.choice("MF")
             born = birth_date(rng, min_age=24, max_age=62)
             home = rng.choice(counties)
-            edu, degree, _w = rng.choices(EDUCATION_MIX, weights=[m[2] for m in EDUCATION_MIX])[0]
+            edu, degree, _w = rng.choices(EDUCATION_MIX, weights=weights)[0]
             employer = rng.choice(employers) if employers else None
             category = ("B" if edu == "11" and rng.random() < .1 else
                         "C" if edu == "11" else "D" if edu == "14" else
                         "E" if edu == "21" and rng.random() < .5 else "")
+            name = names[rng.randrange(2000) + (0 if sex == "M" else 2000)]
             talent = Talent(
-                region=employer.region if employer else home,
-                name=ctx.faker.name_male() if sex == "M" else ctx.faker.name_female(),
+                region=employer.region if employer else home, name=name, name_sort=sort_key(name),
                 sex=sex, birth_date=born, education=edu, degree=degree,
                 title_level=rng.choice(["1", "2", "3", "3", "4", ""]),
                 political_status=rng.choice(["01", "01", "03", "13", "13", "12"]),
@@ -79,42 +107,31 @@ def seed(ctx: DemoContext) -> None:
                                              + [IntroductionMode.FLEXIBLE,
                                                 IntroductionMode.LOCAL]),
                 category=category)
-            talent.name_sort = sort_key(talent.name)
-            talent.id_number = id_number(rng, home.code, born=born, sex=sex)
+            number = id_number(rng, home.code, born=born, sex=sex)
+            while number in used:  # two people never share an ID number
+                number = id_number(rng, home.code, born=born, sex=sex)
+            used.add(number)
+            talent.id_number = number
             talent.phone = mobile(rng)
             talents.append(talent)
-        Talent.objects.bulk_create(talents, batch_size=1000)
-        talents = list(Talent.objects.filter(region__path__startswith=region.path))
+        Talent.objects.bulk_create(talents)
         TalentNameKey.objects.bulk_create(
-            [TalentNameKey(talent=t, key=k) for t in talents for k in name_keys(t.name)],
-            batch_size=5000)
+            [TalentNameKey(talent=t, key=k) for t in talents for k in name_keys(t.name)])
         Education.objects.bulk_create([
             Education(talent=t, level=t.education, degree=t.degree, school=rng.choice(SCHOOLS),
                       major=rng.choice(MAJORS),
                       graduated_on=dt.date(t.birth_date.year + 22 + (3 if t.degree == "3" else
                                                                      6 if t.degree == "2" else 0),
                                            7, 1))
-            for t in talents], batch_size=2000)
+            for t in talents])
         ProfessionalTitle.objects.bulk_create([
             ProfessionalTitle(talent=t, level=t.title_level,
                               name=dict(TITLES).get(t.title_level, ""))
-            for t in talents if t.title_level], batch_size=2000)
+            for t in talents if t.title_level])
         Employment.objects.bulk_create([
             Employment(talent=t, employer=t.employer, employer_name=t.employer.name,
                        position=t.position, mode=t.introduction_mode, started_on=t.introduced_on)
-            for t in talents if t.employer], batch_size=2000)
-        account = User.objects.filter(username=f"{slug}.talent").first()
-        if account is not None:
-            mine = talents[0]
-            mine.name, mine.account = account.full_name, account
-            mine.name_sort = sort_key(mine.name)
-            mine.save(update_fields=["name", "name_sort", "account"])
-            TalentNameKey.objects.filter(talent=mine).delete()
-            TalentNameKey.objects.bulk_create([TalentNameKey(talent=mine, key=k)
-                                               for k in name_keys(mine.name)])
-        for pool_name in ("专家库", "乡贤库"):
-            pool, _ = Pool.objects.get_or_create(region=region, name=pool_name)
-            members = rng.sample(talents, k=min(60, len(talents)))
-            PoolMembership.objects.bulk_create(
-                [PoolMembership(pool=pool, talent=t, joined_on=dt.date(2024, 3, 1))
-                 for t in members], ignore_conflicts=True)
+            for t in talents if t.employer])
+        made.extend(talents)
+    ctx._used_ids = used
+    return made

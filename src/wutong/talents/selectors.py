@@ -16,7 +16,7 @@ from wutong.talents.names import normalize_query
 
 _ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dX]$")
 _PHONE_LIKE = re.compile(r"^1\d{10}$")
-FILTER_KEYS = ("q", "category", "education", "title_level", "industry", "region", "employer",
+FILTER_KEYS = ("q", "ids", "category", "education", "title_level", "industry", "region", "employer",
                "pool", "min_age", "max_age", "introduced_year", "introduction_mode", "sex")
 
 
@@ -51,6 +51,9 @@ def talent_list(*, user, action: str = "view", filters: dict | None = None) -> Q
         condition = search_q(str(filters["q"]))
         if condition is not None:
             qs = qs.filter(condition)
+    if "ids" in filters:
+        ids = [int(x) for x in str(filters["ids"]).split(",")[:5000] if x.strip().isdigit()]
+        qs = qs.filter(pk__in=ids)
     for field in ("category", "education", "title_level", "introduction_mode", "sex"):
         if field in filters:
             qs = qs.filter(**{field: str(filters[field])[:20]})

@@ -233,3 +233,59 @@ def pool_add(*, user, pool: Pool, talents: list[Talent], joined_on: dt.date | No
     audit_log(actor=user, action=AuditAction.UPDATE, obj=pool,
               extra={"members_added": len(new)})
     return len(new)
+
+
+MERGE_FIELDS = ("sex", "birth_date", "ethnic_group", "political_status", "email", "education",
+                "degree", "title_level", "skill_level", "employer", "position", "industry",
+                "introduced_on", "introduction_mode", "category", "honours")
+
+
+@transaction.atomic
+def talent_merge(*, user, keep: Talent, drop: Talent) -> Talent:
+    """Merge two files of the same person: ``drop``'s histories, memberships and any field
+    ``keep`` lacks move to ``keep``; ``drop`` is deleted. Nothing is lost, and it is audited."""
+    from wutong.talents.models import PlatformMembership
+
+    if keep.pk == drop.pk:
+        raise ValidationFailed(_("不能把档案与自己合并。"))
+    for talent in (keep, drop):
+        ensure_in_scope(user, talent, "change")
+    if not user.has_perm("talents.delete_talent"):
+        raise PermissionDenied()
+    if keep.id_number is not None and drop.id_number is not None and \
+            keep.id_number.reveal() != drop.id_number.reveal():
+        raise ValidationFailed(_("两份档案的证件号码不同，不是同一个人，不能合并。"))
+    before = {"keep": snapshot(keep), "drop": snapshot(drop)}
+    for field in MERGE_FIELDS:
+        if getattr(keep, field) in (None, "") and getattr(drop, field) not in (None, ""):
+            setattr(keep, field, getattr(drop, field))
+    if keep.id_number is None and drop.id_number is not None:
+        keep.id_number, keep.id_type = drop.id_number.reveal(), drop.id_type
+    if keep.phone is None and drop.phone is not None:
+        keep.phone = drop.phone.reveal()
+    if keep.account_id is None and drop.account_id is not None:
+        keep.account_id, drop.account_id = drop.account_id, None
+        drop.save(update_fields=["account"])
+    for model in (Education, ProfessionalTitle, Employment, CategoryRecognition):
+        model.objects.filter(talent=drop).update(talent=keep)
+    for model, key in ((PoolMembership, "pool_id"), (PlatformMembership, "platform_id")):
+        held = set(model.objects.filter(talent=keep).values_list(key, flat=True))
+        model.objects.filter(talent=drop).exclude(**{f"{key}__in": held}).update(talent=keep)
+    drop_pk, drop_repr = drop.pk, str(drop)
+    drop.delete()
+    keep.save()
+    refresh_name_keys([keep])
+    audit_log(actor=user, action=AuditAction.UPDATE, obj=keep, before=before["keep"],
+              after=snapshot(keep), extra={"merged_from": drop_pk, "merged_record":
+                                           before["drop"], "merged_repr": drop_repr})
+    return keep
+
+
+@transaction.atomic
+def category_assign_bulk(*, user, talents: list[Talent], category: CodeItem,
+                         recognised_on: dt.date, basis: str = "") -> int:
+    """Recognise one category for many people at once (批量认定)."""
+    for talent in talents:
+        category_recognise(user=user, talent=talent, category=category,
+                           recognised_on=recognised_on, basis=basis)
+    return len(talents)

@@ -12,6 +12,10 @@ WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none 
 
 
 class TalentTable(tables.Table):
+    selected = tables.CheckBoxColumn(accessor="pk", orderable=False, attrs={
+        "th__input": {"form": "bulk-form", "aria-label": _("全选"), "disabled": "disabled",
+                      "class": "d-none"},
+        "td__input": {"form": "bulk-form", "aria-label": _("选择")}})
     name = tables.LinkColumn("talents:talent_detail", args=[tables.A("pk")],
                              verbose_name=_("姓名"), order_by=("name_sort", "id"))
     sex = tables.Column(verbose_name=_("性别"), attrs=WIDE_ONLY)
@@ -25,7 +29,7 @@ class TalentTable(tables.Table):
 
     class Meta:
         model = Talent
-        fields = ("name", "sex", "birth_date", "education", "title_level",
+        fields = ("selected", "name", "sex", "birth_date", "education", "title_level",
                   "employer", "category", "region")
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("没有符合条件的人才。")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django_tables2 import RequestConfig
 
 from wutong.core.codes import code_choices
 from wutong.core.errors import AppError, PermissionDenied
+from wutong.core.models import CodeItem
 from wutong.core.services import personal_data_reveal
 from wutong.core.views.base import apply_app_error, require_perm
 from wutong.talents import selectors, services
@@ -38,7 +40,11 @@ def talent_list(request):
         else None,
         "educations": code_choices("education", leaves_only=True),
         "titles": code_choices("title_level"), "modes": IntroductionMode.choices,
-        "pools": Pool.objects.restrict(user, "view")})
+        "pools": Pool.objects.restrict(user, "view"),
+        "change_pools": Pool.objects.restrict(user, "change"),
+        "categories": CodeItem.objects.restrict(user, "view").filter(
+            table__key="talent_category", is_active=True).order_by("region__code", "code"),
+        "can_bulk": user.has_perm("talents.change_talent")})
 
 
 def talent_detail(request, pk: int):
@@ -79,3 +85,106 @@ def talent_reveal(request, pk: int, field: str):
     talent = Talent.objects.get_restricted(request.user, "view", pk=pk)
     value = personal_data_reveal(user=request.user, obj=talent, field_name=field)
     return render(request, "core/partials/revealed.html", {"value": value})
+
+
+def talent_import(request):
+    """Upload a roster sheet; the import runs as a job whose page shows the outcome."""
+    from wutong.core.forms import RegionField
+    from wutong.core.imports.errors import ImportRefused
+    from wutong.talents.imports import import_start
+
+    require_perm(request.user, "talents.add_talent")
+    field = RegionField()
+    field.limit_to(request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            region = field.clean(request.POST.get("region") or request.user.region.code)
+            job = import_start(user=request.user, upload=request.FILES.get("file"),
+                               region=region)
+        except ImportRefused as exc:
+            error = exc.message
+        except forms.ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("core:job_detail", pk=job.pk)
+    widget = field.widget.render("region", request.user.region.code if request.user.region
+                                 else "")
+    return render(request, "talents/talent_import.html", {"error": error,
+                                                          "region_widget": widget})
+
+
+def talent_import_template(request):
+    import tempfile
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    from wutong.talents.imports import talent_template
+
+    require_perm(request.user, "talents.add_talent")
+    path = Path(tempfile.mkdtemp()) / "template.xlsx"
+    talent_template(path)
+    return FileResponse(path.open("rb"), as_attachment=True, filename="人才信息导入模板.xlsx")
+
+
+@require_POST
+def talent_bulk(request):
+    """Act on the people ticked in the list: add to a pool, recognise a category, export."""
+    import datetime as dt
+
+    from wutong.core.models import CodeItem
+    from wutong.core.services import export_start
+
+    ids = [int(x) for x in request.POST.getlist("selected")[:5000] if x.isdigit()]
+    talents = list(Talent.objects.restrict(request.user, "view").filter(pk__in=ids))
+    action = request.POST.get("action", "")
+    if not talents:
+        messages.error(request, _("请先勾选人员。"))
+        return redirect(request.POST.get("back") or "talents:talent_list")
+    try:
+        if action == "export":
+            job = export_start(user=request.user, exporter_key="talents", fmt="xlsx",
+                               params={"ids": ",".join(str(t.pk) for t in talents)})
+            return redirect("core:job_detail", pk=job.pk)
+        if action == "pool":
+            pool = Pool.objects.get_restricted(request.user, "change",
+                                               pk=request.POST.get("pool") or 0)
+            added = services.pool_add(user=request.user, pool=pool, talents=talents)
+            messages.success(request, _("已加入「%(pool)s」%(n)d 人。") % {"pool": pool.name,
+                                                                      "n": added})
+        elif action == "category":
+            category = CodeItem.objects.get_restricted(
+                request.user, "view", pk=request.POST.get("category") or 0,
+                table__key="talent_category")
+            n = services.category_assign_bulk(user=request.user, talents=talents,
+                                              category=category, recognised_on=dt.date.today(),
+                                              basis=request.POST.get("basis", "")[:300])
+            messages.success(request, _("已认定 %(n)d 人为 %(c)s。") % {"n": n, "c": category.name})
+        else:
+            messages.error(request, _("请选择要执行的操作。"))
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("back") or "talents:talent_list")
+
+
+def talent_duplicates(request):
+    require_perm(request.user, "talents.change_talent")
+    groups = selectors.duplicate_groups(user=request.user)
+    for group in groups:
+        group["talents"] = list(Talent.objects.restrict(request.user, "view").filter(
+            name=group["name"], birth_date=group["birth_date"]).select_related("employer"))
+    return render(request, "talents/talent_duplicates.html", {"groups": groups})
+
+
+@require_POST
+def talent_merge(request):
+    keep = Talent.objects.get_restricted(request.user, "change", pk=request.POST.get("keep") or 0)
+    drop = Talent.objects.get_restricted(request.user, "change", pk=request.POST.get("drop") or 0)
+    try:
+        services.talent_merge(user=request.user, keep=keep, drop=drop)
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("talents:talent_duplicates")
+    messages.success(request, _("档案已合并。"))
+    return redirect("talents:talent_detail", pk=keep.pk)

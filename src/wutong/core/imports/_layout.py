@@ -1,0 +1,391 @@
+"""Finding the table in a sheet (which sheet, which header row), and reading workbooks with
+calamine in a separate process.
+
+This module imports only the standard library (and python-calamine when run as the child), so
+the reader can run it as a script: ``python -E -s _layout.py`` reads a request on stdin and
+writes the answer on stdout, both in ``marshal`` (plain data only). Calamine is native code,
+and on some hostile files (a sheet whose cells span A1:XFD1048576, a shared-string count of
+four billion) it does not raise but aborts the whole process; in the child, under memory and
+CPU limits, that costs the child only. Errors are codes (``LayoutError``); the reader turns
+them into Chinese messages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import io
+import marshal
+import re
+import sys
+import unicodedata
+from collections import Counter
+
+HEADER_SCAN_ROWS = 15
+INSTRUCTION_WORDS = ("说明", "须知", "注意事项", "指南", "帮助", "instruction", "readme", "help")
+
+
+class LayoutError(Exception):
+    """``code``: empty, no_header, too_many_rows, too_many_cols, corrupt, encrypted."""
+
+    def __init__(self, code: str, limit: int | None = None):
+        self.code = code
+        self.limit = limit
+        super().__init__(code, limit)
+
+
+# ---------------------------------------------------------------------------------- headers
+
+_MARKERS = re.compile(
+    r"[*※★☆]"
+    r"|\((?:必填|必填项|选填|选填项|可选|必选|非必填)\)"
+    r"|\[(?:必填|选填)\]|【(?:必填|选填)】")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def normalize_header(text: object) -> str:
+    """NFKC; all whitespace removed (line breaks, full-width spaces); markers like ``*``,
+    ``＊``, ``※``, ``(必填)``, ``（选填）`` and trailing colons removed; Latin lower-cased."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = "".join(s.split()).translate(_INVISIBLE)
+    s = _MARKERS.sub("", s).rstrip(":")
+    return s.lower()
+
+
+def cell_text(value: object) -> str:
+    """A header cell as text on one line (123.0 -> "123")."""
+    if value is None:
+        return ""
+    if value.__class__ is float and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _is_blank(row: list) -> bool:
+    return row.count(None) == len(row)
+
+
+def _pad(row: list, width: int) -> list:
+    return row if len(row) >= width else row + [None] * (width - len(row))
+
+
+def _has_merge_evidence(upper: list, lower: list, h: int, merged) -> bool:
+    for (r0, c0), (r1, c1) in merged:
+        if r0 == h and r1 >= h + 1:
+            return True  # a header cell merged down over both rows
+        if r0 == r1 == h and c1 > c0 and any(
+                lower[c] is not None for c in range(c0, min(c1 + 1, len(lower)))):
+            return True  # a group header merged across sub-headers
+    return False
+
+
+def _all_text(cells: list) -> bool:
+    return bool(cells) and all(v.__class__ is str for v in cells)
+
+
+def _structural_evidence(upper: list, lower: list) -> bool:
+    """Without merge information: a sub-header under an empty upper cell (the rest of a
+    merged group header) and an upper header over an empty lower cell (merged down)."""
+    pairs = list(zip(upper, lower, strict=True))
+    return (any(lo is not None and up is None for up, lo in pairs)
+            and any(up is not None and lo is None for up, lo in pairs))
+
+
+def _is_second_header_row(upper: list, lower: list, h: int, known: frozenset[str],
+                          merged) -> bool:
+    """Whether ``lower`` (the row under the header row ``upper``) holds sub-headers."""
+    if not _all_text([v for v in lower if v is not None]):
+        return False
+    if known and any(v.__class__ is str and normalize_header(v) in known for v in lower):
+        return True
+    if merged is not None:
+        return _has_merge_evidence(upper, lower, h, merged)
+    return _structural_evidence(upper, lower)
+
+
+def _is_group_row(upper: list, lower: list, h: int, merged) -> bool:
+    """Whether ``upper`` (the row above the header row ``lower``) holds group headers over
+    it: at least two text cells (a title row has one) and merged cells joining the rows."""
+    cells = [v for v in upper if v is not None]
+    if len(cells) < 2 or not _all_text(cells):
+        return False
+    if merged is not None:
+        return _has_merge_evidence(upper, lower, h, merged)
+    return _structural_evidence(upper, lower)
+
+
+def _combine(upper: list, lower: list) -> list[str]:
+    """Each column's header: the lower cell if filled, else the upper one. A lower header
+    seen under two groups is qualified by its group (第一学历学位, 最高学历学位); a group
+    header is carried across the empty upper cells of its merged span."""
+    headers: list[str] = []
+    groups: list[str] = []
+    carry = ""
+    for up, lo in zip(upper, lower, strict=True):
+        up_text, lo_text = cell_text(up), cell_text(lo)
+        if up_text:
+            carry = up_text
+        elif not lo_text:
+            carry = ""
+        headers.append(lo_text or up_text)
+        groups.append(carry if lo_text and carry != lo_text else "")
+    seen = Counter(headers)
+    for i, name in enumerate(headers):
+        if name and seen[name] > 1 and groups[i]:
+            headers[i] = groups[i] + name
+    return headers
+
+
+def find_header(rows: list[list], begin: int, known: frozenset[str], merged
+                ) -> tuple[int, list[str], int] | None:
+    """(header row index, header texts, first data row index) among ``rows[begin:]``.
+
+    The header row is the first of the next 15 rows where at least two cells are known
+    headers; without known headers (or when none matches), the first row with at least two
+    text cells, mostly text, and at least half as many filled cells as the fullest row. A
+    second header row (sub-headers under merged group headers), below or above it, is
+    combined in.
+    """
+    scan = rows[begin:begin + HEADER_SCAN_ROWS]
+    h = None
+    if known:
+        for i, row in enumerate(scan):
+            hits = sum(1 for v in row if v.__class__ is str and normalize_header(v) in known)
+            if hits >= 2:
+                h = begin + i
+                break
+    if h is None:
+        filled = [len(row) - row.count(None) for row in scan]
+        fullest = max(filled, default=0)
+        for i, row in enumerate(scan):
+            texts = sum(1 for v in row if v.__class__ is str)
+            if texts >= 2 and texts * 2 > filled[i] and filled[i] * 2 >= fullest:
+                h = begin + i
+                break
+    if h is None:
+        return None
+    if h > begin:
+        width = max(len(rows[h - 1]), len(rows[h]))
+        upper, lower = _pad(rows[h - 1], width), _pad(rows[h], width)
+        if _is_group_row(upper, lower, h - 1, merged):
+            return h - 1, _combine(upper, lower), h + 1
+    if h + 1 < len(rows):
+        width = max(len(rows[h]), len(rows[h + 1]))
+        upper, lower = _pad(rows[h], width), _pad(rows[h + 1], width)
+        if _is_second_header_row(upper, lower, h, known, merged):
+            return h, _combine(upper, lower), h + 2
+    return h, [cell_text(v) for v in rows[h]], h + 1
+
+
+# ---------------------------------------------------------------------------------- tables
+
+def convert_row(row: list) -> list:
+    """Empty and whitespace-only strings become None."""
+    return [None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row]
+
+
+def build_table(sheet_name: str, rows: list[list], known: frozenset[str], merged,
+                max_rows: int, max_cols: int) -> dict:
+    """The table in already converted rows (CSV); raises LayoutError."""
+    end = len(rows)
+    while end and _is_blank(rows[end - 1]):
+        end -= 1
+    if not end:
+        raise LayoutError("empty")
+    begin = 0
+    while _is_blank(rows[begin]):
+        begin += 1
+    found = find_header(rows[:end], begin, known, merged)
+    if found is None:
+        raise LayoutError("no_header")
+    h, headers, first = found
+    return _assemble(sheet_name, headers, rows[first:end], h, first, max_rows, max_cols)
+
+
+def _assemble(sheet_name: str, headers: list[str], data: list[list], h: int, first: int,
+              max_rows: int, max_cols: int) -> dict:
+    if not data:
+        raise LayoutError("empty")
+    if len(data) > max_rows:
+        raise LayoutError("too_many_rows", max_rows)
+    width = max(len(headers), max(len(r) for r in data))
+    while width > len(headers) and all(len(r) < width or r[width - 1] is None for r in data):
+        width -= 1
+    if width > max_cols:
+        raise LayoutError("too_many_cols", max_cols)
+    headers = headers + [""] * (width - len(headers))
+    data = [r if len(r) == width else _pad(r, width)[:width] for r in data]
+    return {"sheet_name": sheet_name, "headers": headers[:width], "rows": data,
+            "first_data_row": first + 1, "header_row": h + 1}
+
+
+def order_sheets(metas) -> list[str]:
+    """Visible worksheets first, those named like instructions (说明, 填表说明…) after them,
+    hidden sheets last; chart and macro sheets never."""
+    main, instructions, hidden = [], [], []
+    for meta in metas:
+        if not str(meta.typ).endswith("WorkSheet"):  # SheetTypeEnum.WorkSheet
+            continue
+        if not str(meta.visible).endswith(".Visible"):
+            hidden.append(meta.name)
+        elif any(w in meta.name.lower() for w in INSTRUCTION_WORDS):
+            instructions.append(meta.name)
+        else:
+            main.append(meta.name)
+    return main + instructions + hidden
+
+
+def read_workbook(data: bytes, known: frozenset[str], max_rows: int, max_cols: int) -> dict:
+    """The table of the first sheet (in ``order_sheets`` order) with a header and data.
+
+    With known headers, a sheet whose header row has two of them wins over an earlier sheet
+    whose header was only guessed (a summary sheet in front of the roster, say).
+    """
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = order_sheets(wb.sheets_metadata)
+    except pc.PasswordError as exc:
+        raise LayoutError("encrypted") from exc
+    except BaseException as exc:  # calamine's errors and Rust panics (not Exceptions)
+        raise LayoutError("corrupt") from exc
+    failure = "empty"
+    guessed = None  # the first table whose header was found without known headers
+    for name in names:
+        try:
+            table = _sheet_table(wb, name, known, max_rows, max_cols)
+        except pc.PasswordError as exc:
+            raise LayoutError("encrypted") from exc
+        except LayoutError as exc:
+            if exc.code != "no_header":
+                raise
+            failure = "no_header"
+            continue
+        except BaseException as exc:  # a Rust panic is a BaseException
+            raise LayoutError("corrupt") from exc
+        if table is None:
+            continue
+        if not known or sum(normalize_header(h) in known for h in table["headers"]) >= 2:
+            return table
+        if guessed is None:
+            guessed = table
+    if guessed is not None:
+        return guessed
+    raise LayoutError(failure)
+
+
+def _sheet_table(wb, name: str, known: frozenset[str], max_rows: int, max_cols: int
+                 ) -> dict | None:
+    """The sheet's table, None when it has no data; raises LayoutError("no_header")."""
+    sheet = wb.get_sheet_by_name(name)
+    start = sheet.start
+    if start is None or not sheet.height or not sheet.width:
+        return None
+    start_row, start_col = start
+    head = [convert_row(r) for r in sheet.to_python(
+        skip_empty_area=False, nrows=start_row + HEADER_SCAN_ROWS + 2)]
+    begin = start_row
+    while begin < len(head) and _is_blank(head[begin]):
+        begin += 1
+    if begin >= len(head):
+        return None
+    found = find_header(head, begin, known, sheet.merged_cell_ranges)  # merges: None for ods
+    if found is None:
+        raise LayoutError("no_header")
+    h, headers, first = found
+    if start_row + sheet.height - first > max_rows:
+        raise LayoutError("too_many_rows", max_rows)
+    if start_col + sheet.width > max_cols:
+        raise LayoutError("too_many_cols", max_cols)
+    everything = sheet.to_python(skip_empty_area=False)
+    data_rows = [convert_row(r) for r in everything[first:]]
+    del everything
+    while data_rows and _is_blank(data_rows[-1]):
+        data_rows.pop()
+    if not data_rows:
+        return None
+    return _assemble(name, headers, data_rows, h, first, max_rows, max_cols)
+
+
+# ---------------------------------------------------------------------------------- the child
+# Parent and child talk in marshal (plain data only; fast). Dates and times travel as ISO
+# text beside the rows, as (row, column, kind, text), and are put back by ``decode_answer``.
+
+_PLAIN = frozenset((str, float, int, bool, type(None)))
+
+
+def _encode_special(rows: list[list]) -> list[tuple[int, int, str, object]]:
+    """Take every value marshal cannot carry out of the rows (left None), listing it apart."""
+    special = []
+    plain = _PLAIN.__contains__
+    for i, row in enumerate(rows):
+        flags = list(map(plain, map(type, row)))
+        count = flags.count(False)
+        j = -1
+        for _ in range(count):
+            j = flags.index(False, j + 1)
+            value = row[j]
+            cls = value.__class__
+            if cls is dt.date:
+                special.append((i, j, "date", value.isoformat()))
+            elif cls is dt.datetime:
+                special.append((i, j, "datetime", value.isoformat()))
+            elif cls is dt.time:
+                special.append((i, j, "time", value.isoformat()))
+            elif cls is dt.timedelta:
+                special.append((i, j, "timedelta", value.total_seconds()))
+            else:
+                special.append((i, j, "text", str(value)))
+            row[j] = None
+    return special
+
+
+_DECODERS = {"datetime": dt.datetime.fromisoformat, "date": dt.date.fromisoformat,
+             "time": dt.time.fromisoformat, "text": str,
+             "timedelta": lambda seconds: dt.timedelta(seconds=seconds)}
+
+
+def decode_answer(payload: bytes) -> dict:
+    """The child's answer, with its dates and times put back into the rows."""
+    answer = marshal.loads(payload)  # noqa: S302 - written by our child, plain data
+    table = answer.get("table") if isinstance(answer, dict) else None
+    if table is not None:
+        rows = table["rows"]
+        for i, j, kind, value in answer.pop("special"):
+            rows[i][j] = _DECODERS[kind](value)
+    return answer
+
+
+def _limit_resources(memory: int, cpu_seconds: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu_seconds)):
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(limit, (value, value))
+
+
+def child_main() -> None:
+    gc.disable()  # millions of small lists; the child lives for one file
+    request = marshal.loads(sys.stdin.buffer.read())  # noqa: S302 - from our parent
+    _limit_resources(request["memory"], request["cpu_seconds"])
+    try:
+        table = read_workbook(request["data"], frozenset(request["known"]),
+                              request["max_rows"], request["max_cols"])
+        answer = {"table": table, "special": _encode_special(table["rows"])}
+    except LayoutError as exc:
+        answer = {"error": exc.code, "limit": exc.limit}
+    except MemoryError:
+        answer = {"error": "memory", "limit": None}
+    sys.stdout.buffer.write(marshal.dumps(answer))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    sys.path.pop(0)  # this file's directory: nothing there may shadow the standard library
+    child_main()

@@ -1,0 +1,346 @@
+"""Reading an uploaded spreadsheet into a ``Table``, safely.
+
+The format is decided by the file's content, not its name: a zip holding ``xl/workbook.xml``
+is xlsx/xlsm, one holding an OpenDocument spreadsheet is ods, an OLE2 container is xls, and
+text is CSV (UTF-8 with or without BOM, GB18030 as Excel saves it on a Chinese Windows, UTF-16
+as Excel's "Unicode text"; comma, semicolon or tab). Anything else is refused with a message a
+clerk understands.
+
+Hostile files: the size is checked before anything is read; a zip is inspected (member count,
+declared sizes, compression ratios) before calamine sees it; and calamine runs in a child
+process with a memory limit, a CPU limit and a timeout, because on some crafted files it
+aborts the process instead of raising (``_layout``). Every failure is an ``ImportRefused``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import marshal
+import os
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from wutong.core.imports import _layout
+from wutong.core.imports._layout import LayoutError, normalize_header
+from wutong.core.imports.errors import ImportRefused
+
+__all__ = ["Table", "read_table"]
+
+MAX_ZIP_MEMBERS = 2000
+MAX_UNZIPPED_FACTOR = 20          # total uncompressed size ≤ 20 × max_bytes
+MAX_COMPRESSION_RATIO = 200       # for members bigger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+WORKER_MEMORY_LIMIT = 4 * 1024**3  # address space of the calamine child
+WORKER_TIMEOUT = 120              # seconds, wall clock and CPU
+WORKER_PYTHON = sys.executable    # the interpreter that runs the child (set it under uWSGI)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_BINARY_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"Rar!\x1a",
+                  b"7z\xbc\xaf", b"\x1f\x8b", b"\x7fELF")
+# Text is read as CSV only under these names (or none): a .pdf or .docx is never a table.
+_TEXT_EXTENSIONS = frozenset(("", ".csv", ".txt", ".tsv", ".xls", ".xlsx", ".xlsm", ".et",
+                              ".ods", ".prn", ".dat"))
+_BLANK_ONLY = re.compile(rb"[ \t\r\n\x00]*\Z")
+_HTML_STARTS = ("<!doctype", "<html", "<table", "<?xml", "<meta", "<head", "<body",
+                "mime-version:")
+_DELIMITERS = (",", "\t", ";")
+HEADER_SLACK = _layout.HEADER_SCAN_ROWS + 2  # title and header rows above the data
+_BLANK_ROW: list = []
+
+
+@dataclass
+class Table:
+    sheet_name: str
+    headers: list[str]
+    rows: list[list]          # raw values; None for empty cells; each row len(headers) long
+    first_data_row: int       # 1-based sheet row number of rows[0]
+    header_row: int = 0       # 1-based sheet row number of the (upper) header row
+    format: str = ""          # xlsx, xls, ods or csv
+
+    def row_number(self, index: int) -> int:
+        """The sheet row number of ``rows[index]``."""
+        return self.first_data_row + index
+
+    def iter_rows(self):
+        """(sheet row number, row) for every row that is not blank."""
+        width = len(self.headers)
+        for i, row in enumerate(self.rows):
+            if row.count(None) != width:
+                yield self.first_data_row + i, row
+
+
+# ---------------------------------------------------------------------------------- messages
+
+def _refused_unknown() -> ImportRefused:
+    return ImportRefused(_("无法识别的文件格式：请上传 Excel（.xlsx/.xls）或 CSV 文件。"))
+
+
+def _refused_corrupt() -> ImportRefused:
+    return ImportRefused(_("文件已损坏或格式不正确，无法读取。"))
+
+
+def _refused_encrypted() -> ImportRefused:
+    return ImportRefused(_("文件已加密，请先取消密码保护再上传。"))
+
+
+def _refused_bomb() -> ImportRefused:
+    return ImportRefused(_("文件解压后过大或压缩比异常（疑似“压缩炸弹”），无法读取。"))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.3g}"
+
+
+def _refused_layout(exc: LayoutError) -> ImportRefused:
+    if exc.code == "empty":
+        return ImportRefused(_("文件中没有数据。"))
+    if exc.code == "no_header":
+        return ImportRefused(_("没有找到表头：前 15 行中没有一行列名（至少要有两个列名，"
+                               "如“姓名”“身份证号码”）。"))
+    if exc.code == "too_many_rows":
+        return ImportRefused(_("数据行数超过上限（最多 %(n)s 行），请分成几个文件上传。")
+                             % {"n": exc.limit})
+    if exc.code == "too_many_cols":
+        return ImportRefused(_("列数超过上限（最多 %(n)s 列）。") % {"n": exc.limit})
+    if exc.code == "encrypted":
+        return _refused_encrypted()
+    if exc.code == "memory":
+        return ImportRefused(_("文件内容过大或结构异常，无法读取。"))
+    return _refused_corrupt()
+
+
+# ---------------------------------------------------------------------------------- reading
+
+def _read_bytes(file, max_bytes: int) -> bytes:
+    too_big = ImportRefused(_("文件太大：最大 %(limit)s MB，请分成几个文件上传。")
+                            % {"limit": _megabytes(max_bytes)})
+    if isinstance(file, (str, os.PathLike)):
+        path = Path(file)
+        if path.stat().st_size > max_bytes:
+            raise too_big
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    else:
+        size = getattr(file, "size", None)
+        if isinstance(size, int) and size > max_bytes:
+            raise too_big
+        if hasattr(file, "seek"):
+            with contextlib.suppress(OSError, ValueError):
+                file.seek(0)
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_big
+    return bytes(data)
+
+
+def read_table(file, *, filename: str, known_headers: set[str] | None = None,
+               max_bytes: int = 50 * 1024 * 1024, max_rows: int = 200_000,
+               max_cols: int = 200) -> Table:
+    """Read the table of an uploaded file (a path or a binary file object).
+
+    The content decides the format; ``filename`` only keeps text under a name like
+    ``.pdf`` or ``.docx`` from being read as CSV. ``known_headers`` (labels and synonyms,
+    normalized here) helps find the header row below a title row. Raises ``ImportRefused``
+    with a Chinese message.
+    """
+    data = _read_bytes(file, max_bytes)
+    if _BLANK_ONLY.match(data):
+        raise ImportRefused(_("文件中没有数据。"))
+    known = frozenset(filter(None, (normalize_header(h) for h in known_headers or ())))
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_EMPTY_ZIP_MAGIC):
+        kind = _inspect_zip(data, max_bytes)
+        return _read_in_child(data, kind, known, max_rows, max_cols)
+    if data.startswith(_OLE_MAGIC):
+        return _read_in_child(data, "xls", known, max_rows, max_cols)
+    if data.startswith(_BINARY_MAGICS) or Path(filename).suffix.lower() not in _TEXT_EXTENSIONS:
+        raise _refused_unknown()
+    return _read_csv(data, known, max_rows, max_cols)
+
+
+# ---------------------------------------------------------------------------------- zip
+
+def _inspect_zip(data: bytes, max_bytes: int) -> str:
+    """Refuse zip bombs and non-spreadsheets; the answer is "xlsx" or "ods"."""
+    # Count the members from the end-of-central-directory record before zipfile reads them.
+    tail_at = max(len(data) - 65536 - 22, 0)
+    eocd = data.rfind(_EMPTY_ZIP_MAGIC, tail_at)
+    if eocd >= 0 and eocd + 22 <= len(data):
+        (entries,) = struct.unpack_from("<H", data, eocd + 10)
+        if entries != 0xFFFF and entries > MAX_ZIP_MEMBERS:
+            raise ImportRefused(_("文件内部结构异常（包含的部件过多），无法读取。"))
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
+            NotImplementedError, struct.error, UnicodeError) as exc:
+        raise _refused_corrupt() from exc
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ImportRefused(_("文件内部结构异常（包含的部件过多），无法读取。"))
+    names = {info.filename.lower() for info in infos}
+    if "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "xl/workbook.bin" in names:
+        raise ImportRefused(_("暂不支持 Excel 二进制工作簿（.xlsb）：请在 Excel 中“另存为” "
+                              ".xlsx 后上传。"))
+    elif "content.xml" in names and _is_ods(data, infos):
+        kind = "ods"
+    else:
+        raise _refused_unknown()
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _refused_encrypted()
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _refused_corrupt()
+        total += info.file_size
+        if (info.file_size > RATIO_FLOOR
+                and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)):
+            raise _refused_bomb()
+    if total > MAX_UNZIPPED_FACTOR * max_bytes:
+        raise _refused_bomb()
+    return kind
+
+
+def _is_ods(data: bytes, infos: list[zipfile.ZipInfo]) -> bool:
+    mimetype = next((i for i in infos if i.filename == "mimetype"), None)
+    if mimetype is None:
+        return True  # calamine does not need it; content.xml decides
+    if mimetype.file_size > 200:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            value = zf.read(mimetype)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError,
+            struct.error) as exc:
+        raise _refused_corrupt() from exc
+    return value.strip().startswith(b"application/vnd.oasis.opendocument.spreadsheet")
+
+
+# ---------------------------------------------------------------------------------- calamine
+
+def _read_in_child(data: bytes, kind: str, known: frozenset[str], max_rows: int,
+                   max_cols: int) -> Table:
+    request = marshal.dumps({
+        "data": data, "known": sorted(known), "max_rows": max_rows, "max_cols": max_cols,
+        "memory": WORKER_MEMORY_LIMIT, "cpu_seconds": WORKER_TIMEOUT,
+    })
+    try:
+        done = subprocess.run(  # noqa: S603 - our own script, run by this interpreter
+            [WORKER_PYTHON, "-E", "-s", _layout.__file__], input=request,
+            capture_output=True, timeout=WORKER_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ImportRefused(_("读取文件超时：文件可能已损坏或过于复杂。")) from exc
+    answer = None
+    if done.returncode == 0 and done.stdout:
+        collecting = gc.isenabled()
+        gc.disable()  # rebuilding a million cells would trigger many useless collections
+        try:
+            answer = _layout.decode_answer(done.stdout)
+        except (EOFError, ValueError, TypeError, KeyError, IndexError) as exc:
+            raise _refused_corrupt() from exc
+        finally:
+            if collecting:
+                gc.enable()
+    if not isinstance(answer, dict):
+        # The child died: calamine aborted, or it hit the memory limit.
+        if kind == "xls" and _ENCRYPTED_PACKAGE in data:
+            raise _refused_encrypted()
+        raise _refused_corrupt()
+    if "error" in answer:
+        if answer["error"] == "corrupt" and kind == "xls" and _ENCRYPTED_PACKAGE in data:
+            raise _refused_encrypted()  # an encrypted xlsx is an OLE file with this stream
+        raise _refused_layout(LayoutError(answer["error"], answer.get("limit")))
+    return Table(format=kind, **answer["table"])
+
+
+# ---------------------------------------------------------------------------------- csv
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _refused_unknown() from exc
+    sample = data[:8192]
+    if b"\x00" in sample:
+        raise _refused_unknown()
+    controls = sum(1 for b in sample if b < 0x20 and b not in b"\t\n\r\x0c")
+    if controls * 100 > len(sample):
+        raise _refused_unknown()
+    for encoding in ("utf-8-sig", "utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _refused_unknown()
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text[:65536].splitlines()[:50] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in _DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        nonzero = [c for c in counts if c]
+        if not nonzero:
+            continue
+        usual, agreeing = Counter(nonzero).most_common(1)[0]
+        score = (agreeing, usual)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_cell(value: str) -> str | None:
+    if not value or value.isspace():
+        return None
+    if value.startswith('="') and value.endswith('"') and len(value) >= 3:
+        return value[2:-1] or None  # ="0123": Excel's way to keep text as text
+    return value
+
+
+def _read_csv(data: bytes, known: frozenset[str], max_rows: int, max_cols: int) -> Table:
+    text = _decode(data)
+    head = text[:4096].lstrip("\ufeff \t\r\n")[:64].lower()
+    if head.startswith(_HTML_STARTS):
+        raise ImportRefused(_("这个文件实际是网页（HTML/XML）格式，只是扩展名像 Excel：请用 "
+                              "Excel 打开后“另存为” .xlsx 再上传。"))
+    row_cap = max_rows + HEADER_SLACK
+    rows: list[list] = []
+    last_filled = -1
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""),
+                                 delimiter=_sniff_delimiter(text)):
+            row = [_csv_cell(v) for v in record]
+            while row and row[-1] is None:
+                row.pop()
+            if not row:
+                row = _BLANK_ROW  # one shared list for the many blank lines a file may have
+            if len(row) > max_cols:
+                raise ImportRefused(_("列数超过上限（最多 %(n)s 列）。") % {"n": max_cols})
+            rows.append(row)
+            if row:
+                last_filled = len(rows) - 1
+                if last_filled >= row_cap:
+                    raise _refused_layout(LayoutError("too_many_rows", max_rows))
+    except csv.Error as exc:
+        raise _refused_corrupt() from exc
+    del rows[last_filled + 1:]
+    try:
+        table = _layout.build_table("", rows, known, None, max_rows, max_cols)
+    except LayoutError as exc:
+        raise _refused_layout(exc) from exc
+    return Table(format="csv", **table)
+

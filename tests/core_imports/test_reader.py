@@ -1,0 +1,326 @@
+"""Reading uploads: formats decided by content, header rows found below titles, sheets chosen,
+and every unreadable file refused with the message a clerk sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.core_imports import builders
+from wutong.core.imports import ImportRefused, read_table
+
+UNKNOWN = "无法识别的文件格式：请上传 Excel（.xlsx/.xls）或 CSV 文件。"
+CORRUPT = "文件已损坏或格式不正确，无法读取。"
+EMPTY = "文件中没有数据。"
+KNOWN = {"姓名", "身份证号码", "手机号码", "学历", "学位", "出生日期"}
+
+
+def refused(path, **kwargs) -> str:
+    with pytest.raises(ImportRefused) as caught:
+        read_table(path, filename=str(path), **kwargs)
+    return caught.value.message
+
+
+def write(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+# ---------------------------------------------------------------------------------- xlsx
+
+def test_title_row_blank_row_then_header(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    builders.write_xlsx(path, [
+        ["2024年高层次人才花名册"],
+        [],
+        ["序号", "姓名", "身份证号码", "出生日期"],
+        [1, "张三", "11010519491231002X", dt.date(1949, 12, 31)],
+        [2, "李四", "11010519491231002X", None],
+        [],
+        [3, "王五", None, "1980.5"],
+        [None, "   ", None, None],  # only spaces: blank
+        [],
+    ], merges=["A1:D1"])
+    table = read_table(path, filename="roster.xlsx", known_headers=KNOWN)
+    assert table.format == "xlsx"
+    assert table.headers == ["序号", "姓名", "身份证号码", "出生日期"]
+    assert table.header_row == 3
+    assert table.first_data_row == 4
+    assert table.rows == [
+        [1.0, "张三", "11010519491231002X", dt.date(1949, 12, 31)],
+        [2.0, "李四", "11010519491231002X", None],
+        [None, None, None, None],
+        [3.0, "王五", None, "1980.5"],
+    ]
+    assert [n for n, _ in table.iter_rows()] == [4, 5, 7]
+    # Without known headers the title row (one cell) is not taken for the header either.
+    assert read_table(path, filename="roster.xlsx").headers == table.headers
+
+
+def test_two_row_header_with_merged_group(tmp_path):
+    path = tmp_path / "merged.xlsx"
+    builders.write_xlsx(path, [
+        ["人才花名册"],
+        ["姓名", "学历学位", None, "手机号码"],
+        [None, "学历", "学位", None],
+        ["张三", "博士研究生", "博士", "13912345678"],
+    ], merges=["A1:D1", "A2:A3", "B2:C2", "D2:D3"])
+    for known in (KNOWN, None):
+        table = read_table(path, filename="merged.xlsx", known_headers=known)
+        assert table.headers == ["姓名", "学历", "学位", "手机号码"]
+        assert table.header_row == 2
+        assert table.first_data_row == 4
+        assert table.rows == [["张三", "博士研究生", "博士", "13912345678"]]
+
+
+def test_two_row_header_found_from_its_lower_row(tmp_path):
+    # Only one known header in the upper row: the lower row is found first, and the group
+    # row above it is combined in.
+    path = tmp_path / "lower.xlsx"
+    builders.write_xlsx(path, [
+        ["姓名", "学历学位", None, "联系方式"],
+        [None, "学历", "学位", None],
+        ["张三", "本科", "学士", "13912345678"],
+    ], merges=["A1:A2", "B1:C1", "D1:D2"])
+    table = read_table(path, filename="lower.xlsx", known_headers={"学历", "学位", "姓名"})
+    assert table.headers == ["姓名", "学历", "学位", "联系方式"]
+    assert table.first_data_row == 3
+
+
+def test_sub_headers_repeated_under_two_groups_are_qualified(tmp_path):
+    path = tmp_path / "groups.xlsx"
+    builders.write_xlsx(path, [
+        ["姓名", "第一学历", None, "最高学历", None],
+        [None, "学历", "学位", "学历", "学位"],
+        ["张三", "本科", "学士", "博士研究生", "博士"],
+    ], merges=["A1:A2", "B1:C1", "D1:E1"])
+    table = read_table(path, filename="groups.xlsx")
+    assert table.headers == ["姓名", "第一学历学历", "第一学历学位", "最高学历学历", "最高学历学位"]
+
+
+def test_instruction_and_empty_sheets_are_skipped(tmp_path):
+    path = tmp_path / "sheets.xlsx"
+    builders.write_xlsx(path, [["姓名", "手机号码"], ["张三", "13912345678"]], title="花名册",
+                        before=[("填表说明", [["1. 姓名必填"], ["2. 手机号码填11位"]], "visible"),
+                                ("空表", [], "visible"),
+                                ("隐藏的字典", [["学历", "代码"], ["本科", "21"]], "hidden")])
+    table = read_table(path, filename="sheets.xlsx", known_headers=KNOWN)
+    assert table.sheet_name == "花名册"
+    assert table.rows == [["张三", "13912345678"]]
+
+
+def test_sheet_with_known_headers_wins_over_an_earlier_table(tmp_path):
+    path = tmp_path / "summary.xlsx"
+    builders.write_xlsx(path, [["姓名", "学历"], ["张三", "本科"]], title="花名册", before=[
+        ("汇总", [["单位", "人数"], ["甲单位", 3]], "visible")])
+    assert read_table(path, filename="s.xlsx", known_headers=KNOWN).sheet_name == "花名册"
+    assert read_table(path, filename="s.xlsx").sheet_name == "汇总"
+    assert read_table(path, filename="s.xlsx", known_headers={"籍贯", "民族"}).sheet_name == "汇总"
+
+
+def test_hidden_sheet_used_only_when_nothing_else_has_data(tmp_path):
+    path = tmp_path / "hidden.xlsx"
+    builders.write_xlsx(path, [], title="空", before=[
+        ("数据", [["姓名", "学历"], ["张三", "本科"]], "hidden")])
+    assert read_table(path, filename="hidden.xlsx").sheet_name == "数据"
+
+
+def test_uploaded_file_object(tmp_path):
+    path = tmp_path / "up.xlsx"
+    builders.write_xlsx(path, [["姓名", "学历"], ["张三", "本科"]])
+    upload = SimpleUploadedFile("花名册.xlsx", path.read_bytes())
+    upload.read(10)  # a half-read upload is read from the start
+    table = read_table(upload, filename=upload.name)
+    assert table.rows == [["张三", "本科"]]
+
+
+def test_header_only_and_empty_sheets_have_no_data(tmp_path):
+    path = tmp_path / "header_only.xlsx"
+    builders.write_xlsx(path, [["姓名", "学历"]])
+    assert refused(path) == EMPTY
+    path = tmp_path / "blank.xlsx"
+    builders.write_xlsx(path, [])
+    assert refused(path) == EMPTY
+
+
+def test_no_header_row(tmp_path):
+    path = tmp_path / "numbers.xlsx"
+    builders.write_xlsx(path, [[1, 2, 3], [4, 5, 6]])
+    assert refused(path) == ("没有找到表头：前 15 行中没有一行列名（至少要有两个列名，"
+                             "如“姓名”“身份证号码”）。")
+
+
+def test_too_many_rows_and_columns(tmp_path):
+    path = tmp_path / "long.xlsx"
+    builders.write_xlsx(path, [["姓名", "学历"]] + [["张三", "本科"]] * 11)
+    assert refused(path, max_rows=10) == "数据行数超过上限（最多 10 行），请分成几个文件上传。"
+    assert read_table(path, filename="long.xlsx", max_rows=11).rows[-1] == ["张三", "本科"]
+    path = tmp_path / "wide.xlsx"
+    builders.write_xlsx(path, [[f"列{i}" for i in range(6)], list(range(6))])
+    assert refused(path, max_cols=5) == "列数超过上限（最多 5 列）。"
+
+
+# ---------------------------------------------------------------------------------- other formats
+
+def test_xls_is_read_by_content(tmp_path):
+    path = write(tmp_path, "roster.xls", builders.xls_bytes([
+        ["2024年花名册"], [], ["姓名", "身份证号码", "手机号码"],
+        ["张三", "11010519491231002X", 13912345678]]))
+    table = read_table(path, filename="roster.xls", known_headers=KNOWN)
+    assert table.format == "xls"
+    assert table.headers == ["姓名", "身份证号码", "手机号码"]
+    assert table.first_data_row == 4
+    assert table.rows == [["张三", "11010519491231002X", 13912345678.0]]
+    # The name does not matter: an xls renamed .xlsx is still read.
+    renamed = write(tmp_path, "renamed.xlsx", path.read_bytes())
+    assert read_table(renamed, filename="renamed.xlsx").format == "xls"
+
+
+def test_ods(tmp_path):
+    path = write(tmp_path, "roster.ods", builders.ods_bytes(
+        builders.ods_row("人才花名册") + builders.ods_row("姓名", "学历")
+        + builders.ods_row("张三", "本科")
+        + '<table:table-row table:number-rows-repeated="1048573">'
+          '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'))
+    table = read_table(path, filename="roster.ods", known_headers=KNOWN)
+    assert table.format == "ods"
+    assert (table.headers, table.rows, table.first_data_row) == (["姓名", "学历"],
+                                                                [["张三", "本科"]], 3)
+
+
+def test_csv_gb18030_with_title_row(tmp_path):
+    text = "2024年人才花名册,,\r\n,,\r\n姓名,身份证号码,学历\r\n张三,11010519491231002X,本科\r\n"
+    path = write(tmp_path, "roster.csv", text.encode("gb18030"))
+    table = read_table(path, filename="roster.csv", known_headers=KNOWN)
+    assert table.format == "csv"
+    assert table.headers == ["姓名", "身份证号码", "学历"]
+    assert table.first_data_row == 4
+    assert table.rows == [["张三", "11010519491231002X", "本科"]]
+
+
+def test_csv_gbk_characters_outside_utf8(tmp_path):
+    text = "姓名,单位\n镕基,北京\n"  # GBK bytes that are not valid UTF-8
+    path = write(tmp_path, "gbk.csv", text.encode("gbk"))
+    assert read_table(path, filename="gbk.csv").rows == [["镕基", "北京"]]
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ("\ufeff姓名;学历\n张三;本科\n".encode(), [["张三", "本科"]]),
+    ("姓名\t学历\n张三\t本科\n".encode(), [["张三", "本科"]]),
+    # Excel's "Unicode text": UTF-16 with a BOM, tab-separated.
+    ("姓名\t学历\r\n张三\t本科\r\n".encode("utf-16"), [["张三", "本科"]]),
+    # Excel keeps leading zeros with ="…"; a comma inside quotes is not a delimiter.
+    ('姓名,编号,地址\n张三,="0451",\n李四,="",\"哈尔滨市,南岗区\"\n'.encode(),
+     [["张三", "0451", None], ["李四", None, "哈尔滨市,南岗区"]]),
+])
+def test_csv_encodings_and_delimiters(tmp_path, data, expected):
+    assert read_table(write(tmp_path, "t.csv", data), filename="t.csv").rows == expected
+
+
+def test_text_renamed_xlsx_is_read_as_text(tmp_path):
+    # Some systems export tab-separated text named .xls; the content decides.
+    path = write(tmp_path, "export.xls", "姓名\t学历\n张三\t本科\n".encode("gb18030"))
+    table = read_table(path, filename="export.xls")
+    assert (table.format, table.rows) == ("csv", [["张三", "本科"]])
+    prose = write(tmp_path, "letter.xlsx", "关于报送2024年人才名单的通知。\n请各单位按时报送。\n"
+                  .encode())
+    assert refused(prose).startswith("没有找到表头")
+
+
+def test_csv_limits(tmp_path):
+    lines = "姓名,学历\n" + "张三,本科\n" * 11
+    path = write(tmp_path, "long.csv", lines.encode())
+    assert refused(path, max_rows=10) == "数据行数超过上限（最多 10 行），请分成几个文件上传。"
+    assert len(read_table(path, filename="long.csv", max_rows=11).rows) == 11
+    # A huge file stops being read once past the limit.
+    huge = write(tmp_path, "huge.csv", ("姓名,学历\n" + "张三,本科\n" * 300_000).encode())
+    assert refused(huge, max_rows=100) == "数据行数超过上限（最多 100 行），请分成几个文件上传。"
+    wide = write(tmp_path, "wide.csv", (",".join(f"列{i}" for i in range(6)) + "\n1,2,3,4,5,6\n"
+                                        + ",,,,,,,,,,,,\n").encode())
+    assert refused(wide, max_cols=5) == "列数超过上限（最多 5 列）。"
+    # Trailing empty fields (Excel pads rows to the used width) do not count.
+    padded = write(tmp_path, "padded.csv", "姓名,学历,,,,,,,,\n张三,本科,,,,,,,,\n".encode())
+    assert read_table(padded, filename="padded.csv", max_cols=5).headers == ["姓名", "学历"]
+
+
+# ---------------------------------------------------------------------------------- refusals
+
+def test_empty_and_blank_files(tmp_path):
+    assert refused(write(tmp_path, "empty.xlsx", b"")) == EMPTY
+    assert refused(write(tmp_path, "blank.csv", b"  \r\n\r\n")) == EMPTY
+    assert refused(write(tmp_path, "commas.csv", b",,,\r\n,,,\r\n")) == EMPTY
+
+
+def test_too_big(tmp_path):
+    path = write(tmp_path, "big.csv", b"a,b\n" * 300_000)  # 1.2 MB
+    assert refused(path, max_bytes=1024 * 1024) == "文件太大：最大 1 MB，请分成几个文件上传。"
+    upload = SimpleUploadedFile("big.csv", path.read_bytes())
+    with pytest.raises(ImportRefused) as caught:
+        read_table(upload, filename="big.csv", max_bytes=512 * 1024)
+    assert caught.value.message == "文件太大：最大 0.5 MB，请分成几个文件上传。"
+
+
+def test_png_renamed_xlsx(tmp_path):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+    assert refused(write(tmp_path, "photo.xlsx", png)) == UNKNOWN
+
+
+def test_text_under_a_document_name(tmp_path):
+    text = "姓名,学历\n张三,本科\n".encode()
+    assert refused(write(tmp_path, "notice.pdf", text)) == UNKNOWN
+    assert refused(write(tmp_path, "notice.docx", text)) == UNKNOWN
+    assert read_table(write(tmp_path, "名单", text), filename="名单").rows == [["张三", "本科"]]
+    assert read_table(write(tmp_path, "名单.CSV", text), filename="名单.CSV").format == "csv"
+
+
+def test_binary_without_signature(tmp_path):
+    assert refused(write(tmp_path, "x.xlsx", bytes(range(256)) * 40)) == UNKNOWN
+
+
+def test_word_document_zip(tmp_path):
+    docx = builders.zip_bytes([("[Content_Types].xml", b"<Types/>"),
+                               ("word/document.xml", b"<w:document/>")])
+    assert refused(write(tmp_path, "report.xlsx", docx)) == UNKNOWN
+
+
+def test_binary_workbook_xlsb(tmp_path):
+    xlsb = builders.zip_bytes([("[Content_Types].xml", b"<Types/>"),
+                               ("xl/workbook.bin", b"\x83\x01\x00")])
+    assert refused(write(tmp_path, "book.xlsb", xlsb)) == (
+        "暂不支持 Excel 二进制工作簿（.xlsb）：请在 Excel 中“另存为” .xlsx 后上传。")
+
+
+def test_web_page_named_xls(tmp_path):
+    page = "<html><body><table><tr><td>姓名</td></tr></table></body></html>".encode()
+    assert refused(write(tmp_path, "export.xls", page)) == (
+        "这个文件实际是网页（HTML/XML）格式，只是扩展名像 Excel：请用 Excel 打开后“另存为” "
+        ".xlsx 再上传。")
+
+
+def test_damaged_files(tmp_path):
+    path = tmp_path / "good.xlsx"
+    builders.write_xlsx(path, [["姓名", "学历"], ["张三", "本科"]])
+    data = path.read_bytes()
+    assert refused(write(tmp_path, "cut.xlsx", data[: len(data) // 2])) == CORRUPT
+    assert refused(write(tmp_path, "junk.xlsx", b"PK\x03\x04" + b"\x00" * 500)) == CORRUPT
+    broken_xml = builders.xlsx_bytes('<row r="1"><c r="A1" t="inlineStr"><is><t>姓名'.encode())
+    assert refused(write(tmp_path, "xml.xlsx", broken_xml)) == CORRUPT
+
+
+def test_corrupt_ole_file(tmp_path):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x01" * 3000
+    assert refused(write(tmp_path, "old.xls", ole)) == CORRUPT
+    # A well-formed OLE file that is not a workbook (a Word document, say).
+    doc = builders.ole_bytes({"WordDocument": b"\xec\xa5" + b"\x00" * 5000})
+    assert refused(write(tmp_path, "letter.xls", doc)) == CORRUPT
+
+
+def test_password_protected_xlsx(tmp_path):
+    # Excel stores an encrypted xlsx as an OLE file with EncryptionInfo and EncryptedPackage.
+    encrypted = builders.ole_bytes({"EncryptionInfo": b"\x04\x00\x04\x00\x40" + b"\x01" * 300,
+                                    "EncryptedPackage": b"\x00\x10" + bytes(range(256)) * 20})
+    assert refused(write(tmp_path, "secret.xlsx", encrypted)) == (
+        "文件已加密，请先取消密码保护再上传。")
