@@ -270,8 +270,10 @@ def _resolve(user, parsed: list[dict], default_region: Region, header_of: dict,
                                                    "v": value}))
             ctx.categories[values["_row"]] = code or ""
     # Files already in the registry: updated, if the user may change them.
-    indexes = {crypto.blind_index("id_number", v["id_number"]): v for v in parsed
-               if v["id_number"]}
+    for values in parsed:
+        if values["id_number"]:
+            values["_bidx"] = crypto.blind_index("id_number", values["id_number"])
+    indexes = {v["_bidx"]: v for v in parsed if v["id_number"]}
     keys = list(indexes)
     changeable = set()
     for start in range(0, len(keys), 900):
@@ -308,7 +310,7 @@ def _write(user, parsed, ctx: _Context, progress, total: int) -> tuple[int, int]
     now = timezone.now()
     new_rows, new_values, updates = [], [], {}
     for values in parsed:
-        bidx = crypto.blind_index("id_number", values["id_number"])
+        bidx = values["_bidx"]
         if bidx in ctx.existing:
             updates[ctx.existing[bidx]] = values
             continue

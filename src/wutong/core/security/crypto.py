@@ -15,7 +15,6 @@ column of another kind does not decrypt.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 from dataclasses import dataclass
@@ -108,6 +107,11 @@ def _sm4_gcm(key: bytes, nonce: bytes, data: bytes, aad: bytes, *, tag: bytes | 
     return dec.update(data) + dec.finalize()
 
 
+@lru_cache(maxsize=16)
+def _aesgcm(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
 def encrypt(plaintext: str, *, kind: str, alg: str | None = None, kid: str | None = None) -> str:
     """Encrypt one value of the given kind with the active key (or the one named)."""
     spec = settings.WUTONG_DATA_KEYS
@@ -118,7 +122,7 @@ def encrypt(plaintext: str, *, kind: str, alg: str | None = None, kid: str | Non
     aad = kind.encode()
     data = plaintext.encode("utf-8")
     if alg == "aes":
-        sealed = AESGCM(key).encrypt(nonce, data, aad)
+        sealed = _aesgcm(key).encrypt(nonce, data, aad)
     else:
         sealed = _sm4_gcm(key, nonce, data, aad, tag=None)
     body = base64.b64encode(nonce + sealed).decode("ascii")
@@ -144,7 +148,7 @@ def decrypt(token: str, *, kind: str) -> str:
     key = _subkey(settings.WUTONG_DATA_KEYS, kid, alg)
     try:
         if alg == "aes":
-            data = AESGCM(key).decrypt(nonce, sealed, kind.encode())
+            data = _aesgcm(key).decrypt(nonce, sealed, kind.encode())
         elif alg == "sm4":
             data = _sm4_gcm(key, nonce, sealed[:-TAG_BYTES], kind.encode(),
                             tag=sealed[-TAG_BYTES:])
@@ -169,8 +173,7 @@ def _index_key(spec: str) -> bytes:
 def blind_index(kind: str, normalized: str) -> str:
     """Keyed HMAC of a normalized value: equal values give equal indexes, nothing else leaks."""
     key = _index_key(settings.WUTONG_INDEX_KEY)
-    mac = hmac.new(key, f"{kind}:{normalized}".encode(), hashlib.sha256)
-    return mac.hexdigest()[:40]
+    return hmac.digest(key, f"{kind}:{normalized}".encode(), "sha256").hex()[:40]
 
 
 def generate_key() -> str:
