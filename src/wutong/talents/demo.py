@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+
 from wutong.accounts.models import User
 from wutong.core.demo import DemoContext
 from wutong.core.demo.generators import birth_date, id_number, mobile
@@ -50,11 +52,11 @@ def seed(ctx: DemoContext) -> None:
         _categories(region)
         if Talent.objects.filter(region__path__startswith=region.path).exists():
             continue
-        talents = generate_talents(ctx, region, ctx.talents_per_place,
-                                   ctx.employers.get(slug, []))
+        talent_ids = generate_talents(ctx, region, ctx.talents_per_place,
+                                      ctx.employers.get(slug, []))
         account = User.objects.filter(username=f"{slug}.talent").first()
-        if account is not None and talents:
-            mine = talents[0]
+        if account is not None and talent_ids:
+            mine = Talent.objects.get(pk=talent_ids[0])
             mine.name, mine.account = account.full_name, account
             mine.name_sort = sort_key(mine.name)
             mine.save(update_fields=["name", "name_sort", "account"])
@@ -63,26 +65,32 @@ def seed(ctx: DemoContext) -> None:
                                                for k in name_keys(mine.name)])
         for pool_name in ("专家库", "乡贤库"):
             pool, _ = Pool.objects.get_or_create(region=region, name=pool_name)
-            members = ctx.rng.sample(talents, k=min(60, len(talents)))
+            members = ctx.rng.sample(talent_ids, k=min(60, len(talent_ids)))
             PoolMembership.objects.bulk_create(
-                [PoolMembership(pool=pool, talent=t, joined_on=dt.date(2024, 3, 1))
-                 for t in members], ignore_conflicts=True)
+                [PoolMembership(pool=pool, talent_id=pk, joined_on=dt.date(2024, 3, 1))
+                 for pk in members], ignore_conflicts=True)
 
 
 def generate_talents(ctx: DemoContext, region: Region, count: int, employers: list,
-                     batch: int = 5000) -> list[Talent]:
+                     batch: int = 20_000) -> list[int]:
     """``count`` plausible people in ``region`` with educations, titles and employment,
-    written in batches (1,000,000 take a few minutes: see ``python -m benches demo``)."""
+    written as raw rows in batches (``python -m benches demo`` times a million)."""
+    from django.utils import timezone
+
+    from wutong.core.security import crypto
+
     rng = ctx.rng
     counties = [r for r in Region.objects.filter(parent=region) if r.level == "county"] \
         or [region]
     names = [ctx.faker.name_male() for _ in range(2000)] + [ctx.faker.name_female()
                                                             for _ in range(2000)]
+    name_info = {n: (sort_key(n), tuple(name_keys(n))) for n in names}
     weights = [m[2] for m in EDUCATION_MIX]
-    made: list[Talent] = []
-    used: set[str] = set(getattr(ctx, "_used_ids", ()))
+    used: set[str] = ctx.__dict__.setdefault("_used_ids", set())
+    now = timezone.now()
+    made: list[int] = []
     for start in range(0, count, batch):
-        talents = []
+        rows, children = [], []
         for _i in range(min(batch, count - start)):
             sex = rng.choice("MF")
             born = birth_date(rng, min_age=24, max_age=62)
@@ -93,45 +101,57 @@ def generate_talents(ctx: DemoContext, region: Region, count: int, employers: li
                         "C" if edu == "11" else "D" if edu == "14" else
                         "E" if edu == "21" and rng.random() < .5 else "")
             name = names[rng.randrange(2000) + (0 if sex == "M" else 2000)]
-            talent = Talent(
-                region=employer.region if employer else home, name=name, name_sort=sort_key(name),
-                sex=sex, birth_date=born, education=edu, degree=degree,
-                title_level=rng.choice(["1", "2", "3", "3", "4", ""]),
-                political_status=rng.choice(["01", "01", "03", "13", "13", "12"]),
-                ethnic_group=rng.choice(["01"] * 9 + ["03", "02", "10"]),
-                employer=employer, industry=employer.industry if employer else "",
-                position=rng.choice(["研发工程师", "技术总监", "主治医师", "教师", "项目经理",
-                                     "首席科学家", "技术员", ""]),
-                introduced_on=dt.date(rng.randint(2012, 2026), rng.randint(1, 12), 1),
-                introduction_mode=rng.choice([IntroductionMode.FULL_TIME] * 4
-                                             + [IntroductionMode.FLEXIBLE,
-                                                IntroductionMode.LOCAL]),
-                category=category)
             number = id_number(rng, home.code, born=born, sex=sex)
             while number in used:  # two people never share an ID number
                 number = id_number(rng, home.code, born=born, sex=sex)
             used.add(number)
-            talent.id_number = number
-            talent.phone = mobile(rng)
-            talents.append(talent)
-        Talent.objects.bulk_create(talents)
-        TalentNameKey.objects.bulk_create(
-            [TalentNameKey(talent=t, key=k) for t in talents for k in name_keys(t.name)])
-        Education.objects.bulk_create([
-            Education(talent=t, level=t.education, degree=t.degree, school=rng.choice(SCHOOLS),
-                      major=rng.choice(MAJORS),
-                      graduated_on=dt.date(t.birth_date.year + 22 + (3 if t.degree == "3" else
-                                                                     6 if t.degree == "2" else 0),
-                                           7, 1))
-            for t in talents])
-        ProfessionalTitle.objects.bulk_create([
-            ProfessionalTitle(talent=t, level=t.title_level,
-                              name=dict(TITLES).get(t.title_level, ""))
-            for t in talents if t.title_level])
-        Employment.objects.bulk_create([
-            Employment(talent=t, employer=t.employer, employer_name=t.employer.name,
-                       position=t.position, mode=t.introduction_mode, started_on=t.introduced_on)
-            for t in talents if t.employer])
-        made.extend(talents)
-    ctx._used_ids = used
+            phone = mobile(rng)
+            bidx = crypto.blind_index("id_number", number)
+            title = rng.choice(["1", "2", "3", "3", "4", ""])
+            mode = rng.choice([IntroductionMode.FULL_TIME] * 4 + [IntroductionMode.FLEXIBLE,
+                                                                   IntroductionMode.LOCAL])
+            introduced = dt.date(rng.randint(2012, 2026), rng.randint(1, 12), 1)
+            position = rng.choice(["研发工程师", "技术总监", "主治医师", "教师", "项目经理",
+                                   "首席科学家", "技术员", ""])
+            rows.append((
+                (employer.region_id if employer else home.pk), name, name_info[name][0],
+                "resident", crypto.encrypt(number, kind="id_number"), bidx, "中国", sex, born,
+                rng.choice(["01"] * 9 + ["03", "02", "10"]),
+                rng.choice(["01", "01", "03", "13", "13", "12"]),
+                crypto.encrypt(phone, kind="phone"), crypto.blind_index("phone", phone), "",
+                edu, degree, title, "", employer.pk if employer else None, position,
+                employer.industry if employer else "", introduced, mode, category, "", [], True,
+                now, now))
+            children.append((bidx, name, edu, degree, title, employer, position, mode,
+                             introduced, born))
+        with transaction.atomic():
+            made.extend(_write_batch(rows, children, rng, name_info))
     return made
+
+
+def _write_batch(rows: list[tuple], children: list[tuple], rng,
+                 name_info: dict[str, tuple]) -> list[int]:
+    """One batch of generated people and their histories, as raw rows."""
+    from wutong.core.bulk import raw_insert
+    from wutong.talents.imports import NEW_FIELDS
+
+    raw_insert(Talent, NEW_FIELDS, rows)
+    ids: dict[str, int] = {}
+    bidxs = [c[0] for c in children]
+    for i in range(0, len(bidxs), 900):
+        ids.update(Talent.objects.filter(id_number_bidx__in=bidxs[i:i + 900])
+                   .values_list("id_number_bidx", "pk"))
+    raw_insert(TalentNameKey, ("talent_id", "key"),
+               ((ids[c[0]], k) for c in children for k in name_info[c[1]][1]))
+    raw_insert(Education, ("talent_id", "level", "degree", "school", "major", "graduated_on"),
+               ((ids[c[0]], c[2], c[3], rng.choice(SCHOOLS), rng.choice(MAJORS),
+                 dt.date(c[9].year + 22 + (3 if c[3] == "3" else 6 if c[3] == "2" else 0), 7, 1))
+                for c in children))
+    raw_insert(ProfessionalTitle, ("talent_id", "level", "name", "series", "obtained_on"),
+               ((ids[c[0]], c[4], dict(TITLES).get(c[4], ""), "", None)
+                for c in children if c[4]))
+    raw_insert(Employment, ("talent_id", "employer_id", "employer_name", "position", "mode",
+                            "started_on", "ended_on"),
+               ((ids[c[0]], c[5].pk, c[5].name, c[6], c[7], c[8], None)
+                for c in children if c[5]))
+    return [ids[c[0]] for c in children]

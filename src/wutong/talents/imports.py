@@ -362,39 +362,55 @@ def _write_children(new_values: list[tuple[str, dict]]) -> None:
 
 
 def _apply_updates(updates: dict[int, dict], ctx: _Context) -> list[int]:
-    """Non-empty cells overwrite; empty cells keep what the file already holds."""
-    changed: list[int] = []
-    pks = list(updates)
-    tracked = (*UPDATABLE, "employer_id", "category")
-    for start in range(0, len(pks), 2000):
-        dirty, fields, renamed = [], set(), []
-        for talent in Talent.objects.filter(pk__in=pks[start:start + 2000]):
-            values = updates[talent.pk]
-            before = {f: getattr(talent, f) for f in tracked}
-            for key in UPDATABLE:
-                if values.get(key) not in (None, ""):
-                    setattr(talent, key, values[key])
-            talent.employer_id = ctx.employers.get(values["_row"]) or talent.employer_id
-            talent.category = ctx.categories.get(values["_row"]) or talent.category
-            changes = {f for f in tracked if getattr(talent, f) != before[f]}
-            if values.get("phone") and (talent.phone is None or talent.phone != values["phone"]):
-                talent.phone = values["phone"]
-                talent.phone_bidx = talent.phone.blind_index
-                changes |= {"phone", "phone_bidx"}
-            if changes:
-                if "name" in changes:
-                    talent.name_sort = sort_key(talent.name)
-                    changes.add("name_sort")
-                    renamed.append(talent)
-                fields |= changes
-                dirty.append(talent)
-        if dirty:
-            Talent.objects.bulk_update(dirty, [*sorted(fields), "updated_at"], batch_size=1000)
-            if renamed:
-                from wutong.talents.services import refresh_name_keys
+    """Non-empty cells overwrite; empty cells keep what the file already holds. Rows are
+    compared as plain values (the phone by its blind index), and only changed rows are
+    loaded and saved, so re-importing an unchanged sheet writes nothing."""
+    from django.utils import timezone
 
-                refresh_name_keys(renamed)
-            changed.extend(t.pk for t in dirty)
+    tracked = (*UPDATABLE, "employer_id", "category")
+    changed: list[int] = []
+    now = timezone.now()
+    pks = list(updates)
+    for start in range(0, len(pks), 900):
+        chunk = pks[start:start + 900]
+        dirty: dict[int, dict] = {}
+        for row in Talent.objects.filter(pk__in=chunk).values("pk", "phone_bidx", *tracked):
+            values = updates[row["pk"]]
+            wanted = {key: values[key] for key in UPDATABLE
+                      if values.get(key) not in (None, "") and values[key] != row[key]}
+            employer = ctx.employers.get(values["_row"])
+            if employer and employer != row["employer_id"]:
+                wanted["employer_id"] = employer
+            category = ctx.categories.get(values["_row"])
+            if category and category != row["category"]:
+                wanted["category"] = category
+            phone = values.get("phone")
+            if phone and crypto.blind_index("phone", phone) != row["phone_bidx"]:
+                wanted["phone"] = phone
+            if wanted:
+                dirty[row["pk"]] = wanted
+        if not dirty:
+            continue
+        fields: set[str] = set()
+        talents = list(Talent.objects.filter(pk__in=dirty))
+        for talent in talents:
+            for key, value in dirty[talent.pk].items():
+                setattr(talent, key, value)
+                fields.add(key)
+            if "phone" in dirty[talent.pk]:
+                talent.phone_bidx = talent.phone.blind_index
+                fields.add("phone_bidx")
+            if "name" in dirty[talent.pk]:
+                talent.name_sort = sort_key(talent.name)
+                fields.add("name_sort")
+            talent.updated_at = now
+        Talent.objects.bulk_update(talents, [*sorted(fields), "updated_at"], batch_size=1000)
+        renamed = [t for t in talents if "name" in dirty[t.pk]]
+        if renamed:
+            from wutong.talents.services import refresh_name_keys
+
+            refresh_name_keys(renamed)
+        changed.extend(dirty)
     return changed
 
 
