@@ -8,7 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("用人单位与平台")
 
     def ready(self) -> None:
-        from wutong.accounts.roles import STAFF, Role, grant
+        from wutong.accounts.roles import Role, grant
         from wutong.accounts.scope_hooks import register_employer_resolver
         from wutong.core.navigation import NavItem, register_nav
         from wutong.orgs import exports
@@ -17,7 +17,7 @@ class OrgsConfig(AppConfig):
         register_employer_resolver(
             lambda user: EmployerAccount.objects.filter(user_id=user.pk).values_list(
                 "employer_id", flat=True))
-        for role in STAFF:
+        for role in (Role.OFFICE, Role.LEADER, Role.COMMISSIONER):
             grant(role, "orgs.view_employer", "orgs.view_platform")
         grant(Role.OFFICE, "orgs.add_employer", "orgs.change_employer", "orgs.export_employer",
               "orgs.reveal_employer", "orgs.add_platform", "orgs.change_platform")

@@ -8,11 +8,13 @@ class TalentsConfig(AppConfig):
     verbose_name = _("人才库")
 
     def ready(self) -> None:
-        from wutong.accounts.roles import STAFF, Role, grant
+        from wutong.accounts.roles import Role, grant
         from wutong.core.navigation import NavItem, register_nav
         from wutong.talents import exports
 
-        for role in STAFF:
+        # Member-unit staff see the people of their field through later modules (applications,
+        # cases); the registry itself is read within a region.
+        for role in (Role.OFFICE, Role.LEADER, Role.COMMISSIONER):
             grant(role, "talents.view_talent", "talents.view_pool")
         grant(Role.OFFICE, "talents.add_talent", "talents.change_talent",
               "talents.export_talent", "talents.reveal_talent", "talents.delete_talent",
