@@ -16,7 +16,7 @@ from wutong.core.audit import audit_log, snapshot
 from wutong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from wutong.core.models import Region
 from wutong.core.models.audit import AuditAction
-from wutong.core.scope import ensure_in_scope
+from wutong.core.scope import ensure_in_scope, require_region
 from wutong.core.validators import is_valid_id_number, is_valid_mobile
 
 TOKEN_PREFIX = "wt_"  # noqa: S105 - a marker, not a secret
@@ -28,10 +28,7 @@ def _require(user, perm: str) -> None:
 
 
 def _region_in_scope(user, region: Region | None) -> None:
-    if region is None:
-        return
-    if not Region.objects.restrict(user, "view").filter(pk=region.pk).exists():
-        raise PermissionDenied(_("所选地区不在您的数据范围内。"))
+    require_region(user, region)
 
 
 # --- Units ------------------------------------------------------------------------------------

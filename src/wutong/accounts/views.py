@@ -7,10 +7,8 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from wutong.accounts import selectors, services
 from wutong.accounts.forms import ApiTokenForm, LoginForm, UnitForm, UserCreateForm, UserEditForm
@@ -18,7 +16,7 @@ from wutong.accounts.models import ApiToken, Unit, UnitKind, User
 from wutong.accounts.roles import Role
 from wutong.accounts.tables import UnitTable, UserTable
 from wutong.core.errors import AppError, PermissionDenied
-from wutong.core.views.base import apply_app_error, require_perm
+from wutong.core.views.base import apply_app_error, list_page, require_perm
 
 
 class WutongLoginView(LoginView):
@@ -103,20 +101,10 @@ def unit_list(request):
     require_perm(request.user, "accounts.view_unit")
     filters = request.GET.dict()
     qs = selectors.unit_list(user=request.user, filters=filters)
-    return _list_page(request, "accounts/unit_list.html", UnitTable(qs), qs, filters,
+    return list_page(request, "accounts/unit_list.html", UnitTable(qs), qs, filters,
                       title=_("单位管理"), exporter="units", add_perm="accounts.add_unit",
                       export_perm="accounts.export_unit", add_url="accounts:unit_create",
                       kinds=UnitKind.choices)
-
-
-def _list_page(request, template, table, qs, filters, *, title, exporter, add_perm,
-               export_perm, add_url, **extra):
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    filters = {k: v for k, v in filters.items() if k not in ("page", "sort")}
-    return render(request, template, {
-        "table": table, "filters": filters, "count": qs.count(), "list_title": title,
-        "exporter": exporter if request.user.has_perm(export_perm) else None,
-        "add_url": reverse(add_url) if request.user.has_perm(add_perm) else None, **extra})
 
 
 def unit_detail(request, pk: int):
@@ -160,7 +148,7 @@ def user_list(request):
     require_perm(request.user, "accounts.view_user")
     filters = request.GET.dict()
     qs = selectors.user_list(user=request.user, filters=filters)
-    return _list_page(request, "accounts/user_list.html", UserTable(qs), qs, filters,
+    return list_page(request, "accounts/user_list.html", UserTable(qs), qs, filters,
                       title=_("账号管理"), exporter="users", add_perm="accounts.add_user",
                       export_perm="accounts.export_user", add_url="accounts:user_create",
                       roles=Role.choices)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from wutong.core.errors import NotFound
 
@@ -118,3 +119,18 @@ def forget_scope(user) -> None:
     to the region tree, so the rest of the request sees the new region."""
     if hasattr(user, "_data_scope"):
         del user._data_scope
+
+
+def require_region(user, region, *, current=None) -> None:
+    """A record may be put only in a region of the user's scope. Users without a region
+    scope (an employer, a talent) may keep the record where it is, not move it."""
+    from wutong.core.errors import PermissionDenied
+    from wutong.core.models import Region
+
+    if region is None:
+        return
+    if current is not None and region.pk == current.pk and \
+            user.get_data_scope().kind in ("employer", "self"):
+        return
+    if not Region.objects.restrict(user, "view").filter(pk=region.pk).exists():
+        raise PermissionDenied(_("所选地区不在您的数据范围内。"))

@@ -9,7 +9,7 @@ from wutong.core.audit import audit_log, snapshot
 from wutong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from wutong.core.models import Region
 from wutong.core.models.audit import AuditAction
-from wutong.core.scope import ensure_in_scope
+from wutong.core.scope import ensure_in_scope, require_region
 from wutong.core.validators import is_valid_mobile, is_valid_uscc
 from wutong.orgs.models import Employer, EmployerLabel, EmployerType, Ownership
 
@@ -42,9 +42,7 @@ def employer_save(*, user, region: Region, uscc: str, name: str, type: str,
         details.append({"field": "contact_phone", "message": _("联系电话应为 11 位手机号码。")})
     if details:
         raise ValidationFailed(details=details)
-    if not Region.objects.restrict(user, "view").filter(pk=region.pk).exists() and \
-            user.get_data_scope().kind != "employer":
-        raise PermissionDenied(_("所选地区不在您的数据范围内。"))
+    require_region(user, region, current=employer.region if employer else None)
     before = None
     if employer is not None:
         ensure_in_scope(user, employer, "change")

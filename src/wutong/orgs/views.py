@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from wutong.core.errors import AppError
-from wutong.core.views.base import apply_app_error, require_perm
+from wutong.core.views.base import apply_app_error, list_page, require_perm
 from wutong.orgs import selectors, services
 from wutong.orgs.forms import EmployerForm
 from wutong.orgs.models import Employer, EmployerLabel, EmployerType
@@ -22,14 +20,11 @@ def employer_list(request):
     require_perm(request.user, "orgs.view_employer")
     filters = {k: v for k, v in request.GET.items() if k in FILTERS and v}
     qs = selectors.employer_list(user=request.user, filters=filters)
-    table = EmployerTable(qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    user = request.user
-    return render(request, "orgs/employer_list.html", {
-        "table": table, "filters": filters, "count": qs.count(), "list_title": _("用人单位"),
-        "exporter": "employers" if user.has_perm("orgs.export_employer") else None,
-        "add_url": reverse("orgs:employer_create") if user.has_perm("orgs.add_employer")
-        else None, "types": EmployerType.choices, "labels": EmployerLabel.choices})
+    return list_page(request, "orgs/employer_list.html", EmployerTable(qs), qs, filters,
+                     title=_("用人单位"), exporter="employers",
+                     export_perm="orgs.export_employer", add_url="orgs:employer_create",
+                     add_perm="orgs.add_employer", types=EmployerType.choices,
+                     labels=EmployerLabel.choices)
 
 
 def employer_detail(request, pk: int):

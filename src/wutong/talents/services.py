@@ -14,7 +14,7 @@ from wutong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from wutong.core.models import CodeItem, Region
 from wutong.core.models.audit import AuditAction
 from wutong.core.pii import personal_lookup
-from wutong.core.scope import ensure_in_scope
+from wutong.core.scope import ensure_in_scope, require_region
 from wutong.core.validators import is_valid_id_number, is_valid_mobile, upgrade_id_number
 from wutong.talents.models import (
     CategoryRecognition,
@@ -103,8 +103,7 @@ def talent_save(*, user, region: Region, data: dict[str, Any],
     details = _validate(user, data)
     if details:
         raise ValidationFailed(details=details)
-    if talent is None and not Region.objects.restrict(user, "view").filter(pk=region.pk).exists():
-        raise PermissionDenied(_("所选地区不在您的数据范围内。"))
+    require_region(user, region, current=talent.region if talent else None)
     before = None
     if talent is not None:
         ensure_in_scope(user, talent, "change")

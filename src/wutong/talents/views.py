@@ -5,16 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from wutong.core.codes import code_choices
 from wutong.core.errors import AppError, PermissionDenied
 from wutong.core.models import CodeItem
 from wutong.core.services import personal_data_reveal
-from wutong.core.views.base import apply_app_error, require_perm
+from wutong.core.views.base import apply_app_error, list_page, require_perm
 from wutong.talents import selectors, services
 from wutong.talents.forms import TalentForm
 from wutong.talents.models import IntroductionMode, Pool, Talent
@@ -30,21 +28,18 @@ def talent_list(request):
     require_perm(request.user, "talents.view_talent")
     filters = {k: v for k, v in request.GET.items() if k in selectors.FILTER_KEYS}
     qs = selectors.talent_list(user=request.user, filters=filters)
-    table = TalentTable(qs)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
     user = request.user
-    return render(request, "talents/talent_list.html", {
-        "table": table, "filters": filters, "count": qs.count(), "list_title": _("人才库"),
-        "exporter": "talents" if user.has_perm("talents.export_talent") else None,
-        "add_url": reverse("talents:talent_create") if user.has_perm("talents.add_talent")
-        else None,
-        "educations": code_choices("education", leaves_only=True),
-        "titles": code_choices("title_level"), "modes": IntroductionMode.choices,
-        "pools": Pool.objects.restrict(user, "view"),
-        "change_pools": Pool.objects.restrict(user, "change"),
-        "categories": CodeItem.objects.restrict(user, "view").filter(
+    return list_page(
+        request, "talents/talent_list.html", TalentTable(qs), qs, filters, title=_("人才库"),
+        exporter="talents", export_perm="talents.export_talent",
+        add_url="talents:talent_create", add_perm="talents.add_talent",
+        educations=code_choices("education", leaves_only=True),
+        titles=code_choices("title_level"), modes=IntroductionMode.choices,
+        pools=Pool.objects.restrict(user, "view"),
+        change_pools=Pool.objects.restrict(user, "change"),
+        categories=CodeItem.objects.restrict(user, "view").filter(
             table__key="talent_category", is_active=True).order_by("region__code", "code"),
-        "can_bulk": user.has_perm("talents.change_talent")})
+        can_bulk=user.has_perm("talents.change_talent"))
 
 
 def talent_detail(request, pk: int):
