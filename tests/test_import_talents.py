@@ -89,6 +89,10 @@ def test_problems_are_all_reported_and_nothing_is_written(world, login, people,
     for expected in ("第 5 行", "身份证号码不正确", "第 6 行", "姓名不能为空", "学历",
                      "手机号码", "引进时间", "第 7 行", "与第 4 行的证件号码重复"):
         assert expected in message, expected
+    # The copy repeats the sheet's ID numbers: on disk it is sealed, not a readable xlsx.
+    from pathlib import Path
+
+    assert not Path(job.result_file).read_bytes().startswith(b"PK")
     download = client.get(f"/jobs/{job.pk}/download/")
     assert download.status_code == 200
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active

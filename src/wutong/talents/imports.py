@@ -127,7 +127,7 @@ class ImportResult:
         return not self.problems
 
 
-def talent_import(*, user, path: Path, filename: str, default_region: Region,
+def talent_import(*, user, path, filename: str, default_region: Region,
                   problem_path: Path | None = None,
                   progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Check every row; if all are good, write them all in one transaction."""
@@ -473,10 +473,9 @@ def import_start(*, user, upload, region: Region) -> Job:
             "mb": settings.WUTONG_IMPORT_MAX_BYTES // (1024 * 1024)})
     folder = settings.WUTONG_HOME / "imports"
     folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}{suffix}"
-    with stored.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    stored = folder / f"{uuid.uuid4().hex}{suffix}.sealed"
+    # The roster holds ID numbers in clear: it waits for the worker sealed with the data key.
+    stored.write_bytes(crypto.encrypt_bytes(b"".join(upload.chunks())))
     job = Job.objects.create(kind="import", title=_("导入：%(name)s") % {"name": name},
                              created_by=user, region=region,
                              params={"path": str(stored), "filename": name,
@@ -512,7 +511,10 @@ def import_execute(*, job_id: str) -> str:
     source = Path(job.params["path"])
     with context.bound(job.params.get("request_id") or context.new_request_id()):
         try:
-            result = talent_import(user=job.created_by, path=source,
+            import io
+
+            content = io.BytesIO(crypto.decrypt_bytes(source.read_bytes()))
+            result = talent_import(user=job.created_by, path=content,
                                    filename=job.params["filename"], default_region=job.region,
                                    problem_path=problem_path, progress=progress)
         except ImportRefused as exc:
@@ -533,7 +535,11 @@ def import_execute(*, job_id: str) -> str:
                 message = "\n".join([_("发现 %(n)d 处问题，未导入任何数据。请下载问题清单，"
                                        "修改后重新上传。") % {"n": len(result.problems)},
                                      *lines])
-                fields = {"result_file": str(problem_path),
+                # The problem copy repeats the sheet's personal data: sealed at rest too.
+                sealed = problem_path.with_name(problem_path.name + ".sealed")
+                sealed.write_bytes(crypto.encrypt_bytes(problem_path.read_bytes()))
+                problem_path.unlink()
+                fields = {"result_file": str(sealed),
                           "result_name": f"问题清单-{job.params['filename']}"[:190]
                           .rsplit(".", 1)[0] + ".xlsx"}
         finally:

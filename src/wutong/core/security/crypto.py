@@ -178,3 +178,31 @@ def blind_index(kind: str, normalized: str) -> str:
 
 def generate_key() -> str:
     return base64.b64encode(os.urandom(32)).decode("ascii")
+
+
+FILE_MAGIC = b"WTF1"
+
+
+def encrypt_bytes(data: bytes, *, kind: str = "file") -> bytes:
+    """A whole file sealed with the active data key (AES-256-GCM), for files that must keep
+    personal data in clear inside (an uploaded roster, its problem copy)."""
+    ring = current_keyring()
+    key = _subkey(settings.WUTONG_DATA_KEYS, ring.active_kid, "aes")
+    nonce = os.urandom(NONCE_BYTES)
+    kid = ring.active_kid.encode()
+    return FILE_MAGIC + bytes([len(kid)]) + kid + nonce + _aesgcm(key).encrypt(
+        nonce, data, kind.encode())
+
+
+def decrypt_bytes(blob: bytes, *, kind: str = "file") -> bytes:
+    if not blob.startswith(FILE_MAGIC):
+        raise DecryptionError("not a sealed file")
+    size = blob[len(FILE_MAGIC)]
+    start = len(FILE_MAGIC) + 1
+    kid = blob[start:start + size].decode()
+    nonce = blob[start + size:start + size + NONCE_BYTES]
+    key = _subkey(settings.WUTONG_DATA_KEYS, kid, "aes")
+    try:
+        return _aesgcm(key).decrypt(nonce, blob[start + size + NONCE_BYTES:], kind.encode())
+    except InvalidTag as exc:
+        raise DecryptionError("sealed file failed authentication") from exc

@@ -32,6 +32,13 @@ def job_download(request, pk):
     path = Path(job.result_file).resolve()
     if settings.WUTONG_EXPORT_DIR.resolve() not in path.parents or not path.exists():
         raise NotFound()
+    if path.suffix == ".sealed":
+        import io
+
+        from wutong.core.security.crypto import decrypt_bytes
+
+        return FileResponse(io.BytesIO(decrypt_bytes(path.read_bytes())), as_attachment=True,
+                            filename=job.result_name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)
 
 
