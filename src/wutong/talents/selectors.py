@@ -39,8 +39,15 @@ def search_q(text: str) -> Q | None:
         return Q(**personal_lookup(Talent, "id_number", upgrade_id_number(upper)))
     if _PHONE_LIKE.match(q):
         return Q(**personal_lookup(Talent, "phone", q))
+    from django.apps import apps
+
     keys = TalentNameKey.objects.filter(_prefix_range("key", q)).values("talent_id")
-    return Q(pk__in=keys) | Q(employer__name__startswith=text.strip()[:60])
+    condition = Q(pk__in=keys)
+    if len(q) >= 2:  # an employer name: two characters at least, or every person matches
+        employers = apps.get_model("orgs", "Employer").objects.filter(
+            _prefix_range("name", text.strip()[:60])).values("pk")
+        condition |= Q(employer_id__in=employers)
+    return condition
 
 
 def talent_list(*, user, action: str = "view", filters: dict | None = None) -> QuerySet:
