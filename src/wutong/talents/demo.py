@@ -12,6 +12,7 @@ from wutong.core.demo import DemoContext
 from wutong.core.demo.generators import birth_date, id_number, mobile
 from wutong.core.models import CodeItem, CodeTable, Region
 from wutong.talents.models import (
+    CategoryRecognition,
     Education,
     Employment,
     IntroductionMode,
@@ -49,11 +50,17 @@ def _categories(region: Region) -> dict[str, CodeItem]:
 
 def seed(ctx: DemoContext) -> None:
     for slug, region in ctx.places.items():
-        _categories(region)
+        categories = _categories(region)
         if Talent.objects.filter(region__path__startswith=region.path).exists():
             continue
         talent_ids = generate_talents(ctx, region, ctx.talents_per_place,
                                       ctx.employers.get(slug, []))
+        CategoryRecognition.objects.bulk_create([
+            CategoryRecognition(talent_id=pk, category=categories[code],
+                                recognised_on=dt.date(2025, 6, 30),
+                                basis="2025年度人才分类认定（演示数据）")
+            for pk, code in Talent.objects.filter(pk__in=talent_ids).exclude(category="")
+            .values_list("pk", "category")])
         account = User.objects.filter(username=f"{slug}.talent").first()
         if account is not None and talent_ids:
             mine = Talent.objects.get(pk=talent_ids[0])
