@@ -68,7 +68,8 @@ def seed(ctx: DemoContext) -> None:
             mine.name_sort = sort_key(mine.name)
             mine.save(update_fields=["name", "name_sort", "account"])
             TalentNameKey.objects.filter(talent=mine).delete()
-            TalentNameKey.objects.bulk_create([TalentNameKey(talent=mine, key=k)
+            TalentNameKey.objects.bulk_create([TalentNameKey(talent=mine, region_id=mine.region_id,
+                                                             key=k)
                                                for k in name_keys(mine.name)])
         for pool_name in ("专家库", "乡贤库"):
             pool, _ = Pool.objects.get_or_create(region=region, name=pool_name)
@@ -130,7 +131,7 @@ def generate_talents(ctx: DemoContext, region: Region, count: int, employers: li
                 employer.industry if employer else "", introduced, mode, category, "", [], True,
                 now, now))
             children.append((bidx, name, edu, degree, title, employer, position, mode,
-                             introduced, born))
+                             introduced, born, rows[-1][0]))
         with transaction.atomic():
             made.extend(_write_batch(rows, children, rng, name_info))
     return made
@@ -148,8 +149,8 @@ def _write_batch(rows: list[tuple], children: list[tuple], rng,
     for i in range(0, len(bidxs), 900):
         ids.update(Talent.objects.filter(id_number_bidx__in=bidxs[i:i + 900])
                    .values_list("id_number_bidx", "pk"))
-    raw_insert(TalentNameKey, ("talent_id", "key"),
-               ((ids[c[0]], k) for c in children for k in name_info[c[1]][1]))
+    raw_insert(TalentNameKey, ("talent_id", "region_id", "key"),
+               ((ids[c[0]], c[10], k) for c in children for k in name_info[c[1]][1]))
     raw_insert(Education, ("talent_id", "level", "degree", "school", "major", "graduated_on"),
                ((ids[c[0]], c[2], c[3], rng.choice(SCHOOLS), rng.choice(MAJORS),
                  dt.date(c[9].year + 22 + (3 if c[3] == "3" else 6 if c[3] == "2" else 0), 7, 1))

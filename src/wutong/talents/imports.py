@@ -327,6 +327,7 @@ def _write(user, parsed, ctx: _Context, progress, total: int) -> tuple[int, int]
             ctx.employers.get(values["_row"]), get("position") or "", "",
             get("introduced_on"), get("introduction_mode") or "",
             ctx.categories.get(values["_row"], ""), get("honours") or "", [], True, now, now))
+        values["_region_id"] = ctx.regions[values["_row"]].pk
         new_values.append((bidx, values))
     raw_insert(Talent, NEW_FIELDS, new_rows)
     del new_rows
@@ -347,8 +348,9 @@ def _new_ids(bidxs: list[str]) -> dict[str, int]:
 
 def _write_children(new_values: list[tuple[str, dict]]) -> None:
     ids = _new_ids([b for b, _v in new_values])
-    raw_insert(TalentNameKey, ("talent_id", "key"),
-               ((ids[b], k) for b, v in new_values for k in name_keys(v["name"])))
+    raw_insert(TalentNameKey, ("talent_id", "region_id", "key"),
+               ((ids[b], v["_region_id"], k) for b, v in new_values
+                for k in name_keys(v["name"])))
     raw_insert(Education, ("talent_id", "level", "degree", "school", "major", "graduated_on"),
                ((ids[b], v["education"], v.get("degree") or "", v.get("school") or "",
                  v.get("major") or "", None)

@@ -107,11 +107,15 @@ class TalentNameKey(models.Model):
     its polyphonic characters (张三 → 张三, zhangsan, zs). Prefix searches use the index."""
 
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="name_keys")
-    key = models.CharField(max_length=80, db_index=True)
+    # The talent's region, copied so a search is one index range within the user's regions.
+    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, related_name="+",
+                               db_index=False)
+    key = models.CharField(max_length=80)
 
     class Meta:
         verbose_name = _("姓名检索键")
         verbose_name_plural = _("姓名检索键")
+        indexes = [models.Index(fields=["region", "key"]), models.Index(fields=["key"])]
 
     def __str__(self) -> str:
         return self.key

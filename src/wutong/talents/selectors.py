@@ -28,7 +28,7 @@ def _prefix_range(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
-def search_q(text: str) -> Q | None:
+def search_q(text: str, region_ids: frozenset[int] | None = None) -> Q | None:
     """Name (characters, full pinyin or initials, any reading), exact ID number or phone,
     or employer name."""
     q = normalize_query(text)[:60]
@@ -41,7 +41,10 @@ def search_q(text: str) -> Q | None:
         return Q(**personal_lookup(Talent, "phone", q))
     from django.apps import apps
 
-    keys = TalentNameKey.objects.filter(_prefix_range("key", q)).values("talent_id")
+    keys = TalentNameKey.objects.filter(_prefix_range("key", q))
+    if region_ids is not None:  # a region-scoped user: one index range per region
+        keys = keys.filter(region_id__in=region_ids)
+    keys = keys.values("talent_id")
     condition = Q(pk__in=keys)
     if len(q) >= 2:  # an employer name: two characters at least, or every person matches
         employers = apps.get_model("orgs", "Employer").objects.filter(
@@ -55,7 +58,9 @@ def talent_list(*, user, action: str = "view", filters: dict | None = None) -> Q
                                                                                          None)}
     qs = Talent.objects.restrict(user, action).select_related("region", "employer")
     if "q" in filters:
-        condition = search_q(str(filters["q"]))
+        scope = user.get_data_scope()
+        condition = search_q(str(filters["q"]),
+                             scope.region_ids if scope.kind == "regions" else None)
         if condition is not None:
             qs = qs.filter(condition)
     if "ids" in filters:

@@ -89,7 +89,8 @@ def _validate(user, data: dict) -> list[dict]:
 def refresh_name_keys(talents: list[Talent]) -> None:
     TalentNameKey.objects.filter(talent__in=talents).delete()
     TalentNameKey.objects.bulk_create(
-        [TalentNameKey(talent=t, key=k) for t in talents for k in name_keys(t.name)],
+        [TalentNameKey(talent=t, region_id=t.region_id, key=k) for t in talents
+         for k in name_keys(t.name)],
         batch_size=2000)
 
 
