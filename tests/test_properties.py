@@ -21,8 +21,9 @@ def test_encrypt_then_decrypt_gives_the_value_back(value, kind):
 
 
 @settings(max_examples=200, deadline=None)
-@given(digits=st.text(alphabet="0123456789", min_size=11, max_size=11))
-def test_phone_index_ignores_how_it_was_typed(digits):
+@given(rest=st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_phone_index_ignores_how_it_was_typed(rest):
+    digits = "1" + rest  # a mainland mobile number starts with 1
     typed = [digits, f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}", f"{digits[:3]}-{digits[3:]}",
              "".join(chr(ord(c) + 0xFEE0) for c in digits)]  # full-width digits
     indexes = {crypto.blind_index("phone", normalize("phone", t)) for t in typed}
