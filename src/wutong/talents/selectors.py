@@ -44,13 +44,26 @@ def search_q(text: str, region_ids: frozenset[int] | None = None) -> Q | None:
     keys = TalentNameKey.objects.filter(_prefix_range("key", q))
     if region_ids is not None:  # a region-scoped user: one index range per region
         keys = keys.filter(region_id__in=region_ids)
-    keys = keys.values("talent_id")
-    condition = Q(pk__in=keys)
+    condition = _ids_or_subquery("pk", keys.values_list("talent_id", flat=True))
     if len(q) >= 2:  # an employer name: two characters at least, or every person matches
+        from django.apps import apps
+
         employers = apps.get_model("orgs", "Employer").objects.filter(
-            _prefix_range("name", text.strip()[:60])).values("pk")
-        condition |= Q(employer_id__in=employers)
+            _prefix_range("name", text.strip()[:60])).values_list("pk", flat=True)
+        condition |= _ids_or_subquery("employer_id", employers)
     return condition
+
+
+MAX_LISTED_IDS = 5000
+
+
+def _ids_or_subquery(field: str, ids_qs) -> Q:
+    """Matches as a list of ids when there are few (the database then starts from them rather
+    than from every row of the user's regions), else as a subquery."""
+    ids = list(ids_qs[:MAX_LISTED_IDS + 1])
+    if len(ids) <= MAX_LISTED_IDS:
+        return Q(**{f"{field}__in": set(ids)})
+    return Q(**{f"{field}__in": ids_qs})
 
 
 def talent_list(*, user, action: str = "view", filters: dict | None = None) -> QuerySet:
