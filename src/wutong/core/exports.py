@@ -26,6 +26,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 class Column:
     header: Any
     value: Callable[[Any], Any]
+    key: str = ""  # the list column it stands for (core.lists), so a column choice applies
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,14 @@ class Exporter:
     model: type
     rows: Callable[[Any, dict], QuerySet]
     columns: tuple[Column, ...]
+    list_key: str | None = None  # the list (core.lists) whose column choice the export follows
+
+    def pick_columns(self, keys: list[str] | None) -> tuple[Column, ...]:
+        """The columns a user chose, in their order; all columns when they chose none."""
+        if not keys:
+            return self.columns
+        by_key = {c.key: c for c in self.columns if c.key}
+        return tuple(by_key[k] for k in keys if k in by_key) or self.columns
 
 
 _EXPORTERS: dict[str, Exporter] = {}
@@ -126,9 +135,11 @@ def write_xlsx(path: Path, headers: list[str], rows: Iterable[list[Any]],
     return count
 
 
-def exporter_rows(exporter: Exporter, queryset: QuerySet) -> Iterator[list[Any]]:
+def exporter_rows(exporter: Exporter, queryset: QuerySet,
+                  columns: tuple[Column, ...] | None = None) -> Iterator[list[Any]]:
+    columns = exporter.columns if columns is None else columns
     for obj in queryset.iterator(chunk_size=2000):
-        yield [col.value(obj) for col in exporter.columns]
+        yield [col.value(obj) for col in columns]
 
 
 def register_core_exporters() -> None:

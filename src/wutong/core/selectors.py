@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from wutong.core.models import AuditRecord, CodeItem, CodeTable, Job, Region
+from wutong.core.models.lists import ListPreference, SavedFilter
 
 
 def _parse_date(value) -> dt.date | None:
@@ -67,3 +68,22 @@ def code_items(*, user, table: CodeTable) -> QuerySet:
 
 def jobs_for(*, user) -> QuerySet:
     return Job.objects.restrict(user, "view").order_by("-created_at")
+
+
+def saved_filters_for(*, user, list_key: str) -> QuerySet:
+    """Saved filters of one list the user may apply: their own and those shared in their unit."""
+    return (SavedFilter.objects.visible_to(user).filter(list_key=list_key)
+            .select_related("owner").order_by("name", "id"))
+
+
+def saved_filter_get(*, user, list_key: str, pk) -> SavedFilter:
+    """One saved filter the user may apply, or ``NotFound`` (another user's id is a 404)."""
+    return SavedFilter.objects.get_visible(user, list_key=list_key, pk=pk)
+
+
+def list_columns_chosen(*, user, list_key: str) -> list[str]:
+    """The column keys the user chose for a list, as stored ([] when they kept the default)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return (ListPreference.objects.filter(owner_id=user.pk, list_key=list_key)
+            .values_list("columns", flat=True).first()) or []

@@ -1,4 +1,5 @@
-"""Writes of the core app: jobs and exports, personal-data reveal, local catalogues, zones."""
+"""Writes of the core app: jobs and exports, personal-data reveal, local catalogues, zones,
+saved filters and column choices of lists."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from wutong.core import context
 from wutong.core.audit import audit_log, snapshot
 from wutong.core.errors import NotFound, OutOfScope, PermissionDenied, ValidationFailed
 from wutong.core.exports import exporter_rows, get_exporter, write_csv, write_xlsx
-from wutong.core.models import CodeItem, CodeTable, Job, Region
+from wutong.core.models import CodeItem, CodeTable, Job, ListPreference, Region, SavedFilter
 from wutong.core.models.audit import AuditAction
 from wutong.core.models.jobs import JobStatus
 from wutong.core.models.regions import RegionLevel
@@ -41,11 +42,15 @@ def export_start(*, user, exporter_key: str, fmt: str, params: dict | None = Non
     if not user.has_perm(permission_name(exporter.model, "export")):
         raise PermissionDenied(_("您没有导出此列表的权限。"))
     params = {k: str(v)[:100] for k, v in (params or {}).items() if v not in (None, "")}
+    job_params = {"exporter": exporter_key, "format": fmt,
+                  "request_id": context.current_request_id()}
+    columns = _chosen_export_columns(user, exporter)
+    if columns:  # the export shows what the user chose to see, fixed when it is started
+        job_params["columns"] = columns
     job = Job.objects.create(
         kind="export", title=_("导出：%(title)s") % {"title": exporter.title},
         created_by=user, region_id=getattr(user, "region_id", None),
-        params={"exporter": exporter_key, "format": fmt,
-                "request_id": context.current_request_id()},
+        params=job_params,
         filters=json.dumps(params, ensure_ascii=False),
     )
     from wutong.core.tasks import export_run
@@ -56,6 +61,19 @@ def export_start(*, user, exporter_key: str, fmt: str, params: dict | None = Non
 
     transaction.on_commit(_enqueue)
     return job
+
+
+def _chosen_export_columns(user, exporter) -> list[str]:
+    """The list columns the user chose (still allowed to their role), if they chose any."""
+    from wutong.core.lists import get_list
+
+    spec = get_list(exporter.list_key) if exporter.list_key else None
+    if spec is None:
+        return []
+    from wutong.core.selectors import list_columns_chosen
+
+    chosen = list_columns_chosen(user=user, list_key=spec.key)
+    return spec.shown_keys(user, chosen) if chosen else []
 
 
 def _job_progress(job_id, done: int) -> None:
@@ -80,9 +98,10 @@ def export_execute(*, job_id: str) -> str:
             out_dir = settings.WUTONG_EXPORT_DIR
             out_dir.mkdir(parents=True, exist_ok=True)
             path = out_dir / f"{job.pk}.{fmt}"
-            headers = [str(c.header) for c in exporter.columns]
+            columns = exporter.pick_columns(job.params.get("columns"))
+            headers = [str(c.header) for c in columns]
             writer = write_xlsx if fmt == "xlsx" else write_csv
-            count = writer(path, headers, exporter_rows(exporter, queryset),
+            count = writer(path, headers, exporter_rows(exporter, queryset, columns),
                            progress=lambda n: _job_progress(job.pk, n))
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
             with transaction.atomic():
@@ -178,3 +197,142 @@ def code_item_save(*, user, table: CodeTable, region: Region, code: str, name: s
     audit_log(actor=user, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=item,
               before=before, after=snapshot(item))
     return item
+
+
+# --- Lists: saved filters and column choice (issue 3) -----------------------------------------
+MAX_SAVED_FILTERS = 50
+
+
+def _list_spec(user, list_key: str):
+    """The registered list, if the user may open it; otherwise a 404 like any other."""
+    from wutong.core.lists import get_list
+
+    spec = get_list(list_key)
+    if spec is None or not spec.may_use(user):
+        raise NotFound(_("没有这个列表，或您无权使用。"))
+    return spec
+
+
+def _clean_filter_name(name: str) -> str:
+    from wutong.core.models.lists import NAME_MAX_LENGTH
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationFailed(details=[{"field": "name", "message": _("请填写筛选名称。")}])
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationFailed(details=[{"field": "name", "message": _(
+            "筛选名称不能超过 %(n)d 个字。") % {"n": NAME_MAX_LENGTH}}])
+    return name
+
+
+def _ensure_unique_name(user, list_key: str, name: str, exclude_pk: int | None = None) -> None:
+    taken = SavedFilter.objects.filter(owner_id=user.pk, list_key=list_key, name=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationFailed(details=[{"field": "name", "message": _(
+            "您已有名为「%(name)s」的筛选，请换一个名称。") % {"name": name}}])
+
+
+def _ensure_owner(user, saved_filter: SavedFilter) -> None:
+    """The write-side scope check of a saved filter: only its owner changes it."""
+    if not SavedFilter.objects.owned_by(user).filter(pk=saved_filter.pk).exists():
+        raise NotFound()
+
+
+def _filter_snapshot(saved_filter: SavedFilter) -> dict:
+    data = snapshot(saved_filter)  # params are masked there: they may hold a phone
+    data["name"] = redact(data.get("name", ""))
+    return data
+
+
+def _audit_filter(user, action: str, saved_filter: SavedFilter, before=None, after=None):
+    audit_log(actor=user, action=action, obj=saved_filter,
+              object_repr=redact(saved_filter.name), before=before, after=after,
+              region_id=getattr(user, "region_id", None))
+
+
+@transaction.atomic
+def saved_filter_create(*, user, list_key: str, name: str, params: dict,
+                        shared: bool = False) -> SavedFilter:
+    """Save the filters now set on a list under a name (only keys the list knows)."""
+    spec = _list_spec(user, list_key)
+    name = _clean_filter_name(name)
+    filters = spec.clean_filters(params or {})
+    if not filters:
+        raise ValidationFailed(_("当前没有筛选条件：请先设置筛选或搜索，再保存。"))
+    _ensure_unique_name(user, spec.key, name)
+    if SavedFilter.objects.owned_by(user).filter(list_key=spec.key).count() >= MAX_SAVED_FILTERS:
+        raise ValidationFailed(_("每个列表最多保存 %(n)d 个筛选，请先删除不用的。")
+                               % {"n": MAX_SAVED_FILTERS})
+    saved = SavedFilter.objects.create(
+        owner=user, list_key=spec.key, name=name, shared=bool(shared) and bool(
+            getattr(user, "unit_id", None)),
+        params=json.dumps(filters, ensure_ascii=False, sort_keys=True))
+    _ensure_owner(user, saved)
+    _audit_filter(user, AuditAction.CREATE, saved, after=_filter_snapshot(saved))
+    return saved
+
+
+@transaction.atomic
+def saved_filter_update(*, user, saved_filter: SavedFilter, name: str,
+                        shared: bool | None = None) -> SavedFilter:
+    """Rename a saved filter (and share it with the unit or stop sharing); owner only."""
+    _ensure_owner(user, saved_filter)
+    _list_spec(user, saved_filter.list_key)
+    name = _clean_filter_name(name)
+    _ensure_unique_name(user, saved_filter.list_key, name, exclude_pk=saved_filter.pk)
+    before = _filter_snapshot(saved_filter)
+    saved_filter.name = name
+    if shared is not None:
+        saved_filter.shared = bool(shared) and bool(getattr(user, "unit_id", None))
+    saved_filter.save(update_fields=["name", "shared", "updated_at"])
+    _ensure_owner(user, saved_filter)
+    _audit_filter(user, AuditAction.UPDATE, saved_filter, before=before,
+                  after=_filter_snapshot(saved_filter))
+    return saved_filter
+
+
+@transaction.atomic
+def saved_filter_delete(*, user, saved_filter: SavedFilter) -> None:
+    _ensure_owner(user, saved_filter)
+    before = _filter_snapshot(saved_filter)
+    _audit_filter(user, AuditAction.DELETE, saved_filter, before=before)
+    saved_filter.delete()
+
+
+@transaction.atomic
+def list_columns_save(*, user, list_key: str, columns: list[str]) -> ListPreference:
+    """Remember which columns (in which order) the user sees in a list and its exports."""
+    spec = _list_spec(user, list_key)
+    allowed = {c.key: c for c in spec.columns_for(user)}
+    columns = [str(c)[:40] for c in columns or []]
+    unknown = [c for c in columns if c not in allowed]
+    if unknown:
+        raise ValidationFailed(_("这些列不存在或您无权查看：%(keys)s。")
+                               % {"keys": "、".join(unknown[:5])})
+    chosen = list(dict.fromkeys(columns))  # first mention keeps its place
+    if not [c for c in chosen if not allowed[c].required]:
+        raise ValidationFailed(_("请至少选择一列（或恢复默认）。"))
+    preference, created = ListPreference.objects.get_or_create(
+        owner=user, list_key=spec.key, defaults={"columns": chosen})
+    before = None if created else {"columns": preference.columns}
+    if not created:
+        preference.columns = chosen
+        preference.save(update_fields=["columns", "updated_at"])
+    audit_log(actor=user, action=AuditAction.CREATE if created else AuditAction.UPDATE,
+              obj=preference, before=before, after={"columns": chosen},
+              region_id=getattr(user, "region_id", None))
+    return preference
+
+
+@transaction.atomic
+def list_columns_reset(*, user, list_key: str) -> None:
+    """Back to the list's default columns."""
+    spec = _list_spec(user, list_key)
+    preference = ListPreference.objects.filter(owner_id=user.pk, list_key=spec.key).first()
+    if preference is None:
+        return
+    audit_log(actor=user, action=AuditAction.DELETE, obj=preference,
+              before={"columns": preference.columns}, region_id=getattr(user, "region_id", None))
+    preference.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wutong.core.views import audit, codes, home, jobs, regions
+from wutong.core.views import audit, codes, home, jobs, lists, regions
 
 app_name = "core"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", jobs.job_detail, name="job_detail"),
     path("jobs/<uuid:pk>/download/", jobs.job_download, name="job_download"),
     path("exports/", jobs.export_start, name="export_start"),
+    path("lists/<slug:list_key>/filters/", lists.saved_filter_create, name="saved_filter_create"),
+    path("lists/filters/<int:pk>/", lists.saved_filter_update, name="saved_filter_update"),
+    path("lists/filters/<int:pk>/delete/", lists.saved_filter_delete,
+         name="saved_filter_delete"),
+    path("lists/<slug:list_key>/columns/", lists.list_columns, name="list_columns"),
 ]
