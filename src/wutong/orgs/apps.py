@@ -20,10 +20,13 @@ class OrgsConfig(AppConfig):
         for role in (Role.OFFICE, Role.LEADER, Role.COMMISSIONER):
             grant(role, "orgs.view_employer", "orgs.view_platform")
         grant(Role.OFFICE, "orgs.add_employer", "orgs.change_employer", "orgs.export_employer",
-              "orgs.reveal_employer", "orgs.add_platform", "orgs.change_platform")
+              "orgs.reveal_employer", "orgs.add_platform", "orgs.change_platform",
+              "orgs.export_platform")
         grant(Role.EMPLOYER, "orgs.view_employer", "orgs.change_employer", "orgs.view_platform")
         register_nav(NavItem("employers", _("用人单位"), "orgs:employer_list", order=30,
                              permission="orgs.view_employer"))
+        register_nav(NavItem("platforms", _("平台载体"), "orgs:platform_list", order=31,
+                             permission="orgs.view_platform"))
         exports.register()
 
         from wutong.core.demo import register_step

@@ -66,11 +66,70 @@ def seed(ctx: DemoContext) -> None:
         if account is not None:
             EmployerAccount.objects.get_or_create(user=account,
                                                   defaults={"employer": made[len(PUBLIC)]})
-        for j, (kind, level) in enumerate(((PlatformKind.ACADEMICIAN, PlatformLevel.PROVINCIAL),
-                                           (PlatformKind.POSTDOC, PlatformLevel.NATIONAL),
-                                           (PlatformKind.TALENT_STATION, PlatformLevel.MUNICIPAL),
-                                           (PlatformKind.TECH_CENTER, PlatformLevel.PROVINCIAL))):
-            host = made[len(PUBLIC) + j]
-            Platform.objects.create(name=f"{host.name}{PlatformKind(kind).label}", kind=kind,
-                                    level=level, host=host, region=host.region,
-                                    recognised_on=dt.date(2018 + j, 6, 1))
+    for slug in ctx.places:
+        _seed_platforms(ctx, slug, ctx.employers.get(slug) or [])
+
+
+# Universities and institutes that the places' platforms work with (partners).
+PARTNERS = {
+    "daqing": ("东北石油大学", "哈尔滨工业大学", "中国石油大学（北京）", "黑龙江八一农垦大学",
+               "中国科学院大连化学物理研究所"),
+    "liaoyang": ("东北大学", "大连理工大学", "辽宁石油化工大学", "沈阳化工大学",
+                 "中国科学院金属研究所"),
+    "erdao": ("吉林大学", "长春理工大学", "东北师范大学", "中国科学院长春应用化学研究所",
+              "中国科学院长春光学精密机械与物理研究所"),
+    "tongchuan": ("四川大学", "西南石油大学", "电子科技大学", "四川文理学院",
+                  "重庆大学"),
+    "hulan": ("东北农业大学", "哈尔滨工程大学", "东北林业大学", "哈尔滨工业大学",
+              "黑龙江省农业科学院"),
+}
+# (host: index among the place's enterprises, or the name ending of a public employer;
+#  kind, level, name ending, description)
+PLATFORMS = (
+    (0, PlatformKind.ACADEMICIAN, PlatformLevel.PROVINCIAL, "院士工作站",
+     "引进院士团队开展关键技术攻关，联合培养研究生和青年技术骨干。"),
+    (1, PlatformKind.POSTDOC, PlatformLevel.NATIONAL, "博士后科研工作站",
+     "国家级博士后科研工作站，与合作高校联合招收博士后研究人员。"),
+    (2, PlatformKind.TALENT_STATION, PlatformLevel.MUNICIPAL, "人才工作站",
+     "校地合作人才工作站，柔性引进高校专家服务企业技术改造。"),
+    (3, PlatformKind.TECH_CENTER, PlatformLevel.PROVINCIAL, "省级企业技术中心", ""),
+    (4, PlatformKind.ENGINEERING_CENTER, PlatformLevel.PROVINCIAL, "工程技术研究中心",
+     "围绕主导产业共性技术开展研发与成果转化。"),
+    (5, PlatformKind.DOCTOR, PlatformLevel.MUNICIPAL, "博士工作站", ""),
+    (6, PlatformKind.TALENT_STATION, PlatformLevel.DISTRICT, "专家服务站", ""),
+    (7, PlatformKind.TECH_CENTER, PlatformLevel.MUNICIPAL, "市级企业技术中心", ""),
+    ("农业科学研究院", PlatformKind.KEY_LAB, PlatformLevel.PROVINCIAL, "现代农业种业重点实验室",
+     "省级重点实验室，开展优质品种选育与栽培技术研究。"),
+    ("农业科学研究院", PlatformKind.POSTDOC, PlatformLevel.PROVINCIAL, "博士后创新实践基地", ""),
+    ("第一人民医院", PlatformKind.ACADEMICIAN, PlatformLevel.MUNICIPAL, "院士专家工作站",
+     "院士团队定期坐诊、带教，共建临床研究中心。"),
+    ("人才发展集团", PlatformKind.INCUBATOR, PlatformLevel.NATIONAL, "创新创业孵化基地",
+     "国家级科技企业孵化器，为返乡创业人才和高校毕业生提供场地、融资和政策服务。"),
+    ("人才发展集团", PlatformKind.INCUBATOR, PlatformLevel.MUNICIPAL, "青年人才众创空间", ""),
+    ("职业技术学院", PlatformKind.TRAINING_BASE, PlatformLevel.PROVINCIAL, "高技能人才实训基地",
+     "面向企业职工和院校学生开展技能培训与职业技能等级认定。"),
+    ("职业技术学院", PlatformKind.TRAINING_BASE, PlatformLevel.DISTRICT, "大学生就业见习基地", ""),
+)
+
+
+def _seed_platforms(ctx: DemoContext, slug: str, employers: list[Employer]) -> None:
+    """A realistic set of platforms in one place; idempotent (by host and name)."""
+    # The demo employer account's own employer comes first, so that account sees platforms.
+    own = set(EmployerAccount.objects.filter(user__username=f"{slug}.employer")
+              .values_list("employer_id", flat=True))
+    enterprises = sorted((e for e in employers if e.type == EmployerType.ENTERPRISE
+                          and e.name.endswith("公司")), key=lambda e: (e.pk not in own, e.pk))
+    partners = PARTNERS.get(slug, PARTNERS["daqing"])
+    for j, (where, kind, level, ending, description) in enumerate(PLATFORMS):
+        if isinstance(where, int):
+            host = enterprises[where] if where < len(enterprises) else None
+        else:
+            host = next((e for e in employers if e.name.endswith(where)), None)
+        if host is None:
+            continue
+        name = f"{host.name.removesuffix('有限公司').removesuffix('股份')}{ending}"
+        Platform.objects.get_or_create(host=host, name=name, defaults={
+            "kind": kind, "level": level, "region": host.region, "description": description,
+            "partners": "、".join(partners[k % len(partners)]
+                                 for k in ((j, j + 2) if j % 3 == 0 else (j,))),
+            "recognised_on": dt.date(2015 + j % 9, 1 + (j * 5) % 12, 1 + (j * 7) % 27)})

@@ -39,6 +39,42 @@ def employer_detail(*, user, pk: int) -> Employer:
             .get_restricted(user, "view", pk=pk))
 
 
-def platform_list(*, user, employer: Employer | None = None) -> QuerySet:
-    qs = Platform.objects.restrict(user, "view").select_related("host", "region")
-    return qs.filter(host=employer) if employer is not None else qs
+PLATFORM_FILTERS = ("q", "kind", "level", "region", "host", "status")
+
+
+def platform_list(*, user, action: str = "view", filters: dict | None = None,
+                  employer: Employer | None = None) -> QuerySet:
+    """Platforms in the user's scope; active ones unless ``status`` is ``inactive``/``all``."""
+    filters = {k: v for k, v in (filters or {}).items() if k in PLATFORM_FILTERS and v}
+    qs = Platform.objects.restrict(user, action).select_related("host", "region")
+    if employer is not None:
+        return qs.filter(host=employer)
+    status = filters.get("status")
+    if status == "inactive":
+        qs = qs.filter(is_active=False)
+    elif status != "all":
+        qs = qs.filter(is_active=True)
+    q = str(filters.get("q") or "").strip()[:60]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(host__name__icontains=q))
+    if filters.get("kind"):
+        qs = qs.filter(kind=str(filters["kind"])[:20])
+    if filters.get("level"):
+        qs = qs.filter(level=str(filters["level"])[:12])
+    if filters.get("host"):
+        host = str(filters["host"])
+        qs = qs.filter(host_id=int(host)) if host.isdigit() else qs.none()
+    if filters.get("region"):
+        region = Region.objects.filter(code=str(filters["region"])[:12]).first()
+        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
+    return qs
+
+
+def platform_detail(*, user, pk: int) -> Platform:
+    return Platform.objects.select_related("host", "region").get_restricted(user, "view", pk=pk)
+
+
+def platform_hosts(*, user) -> QuerySet:
+    """The employers a user may put a platform on: active ones in their scope."""
+    return Employer.objects.restrict(user, "view").filter(is_active=True).only(
+        "pk", "name", "region_id")

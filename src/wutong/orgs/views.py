@@ -1,7 +1,8 @@
-"""Pages of employers: list, detail (with its talents and platforms), form."""
+"""Pages of employers: list, detail (with its talents and platforms), form, import."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +25,9 @@ def employer_list(request):
                      title=_("用人单位"), exporter="employers",
                      export_perm="orgs.export_employer", add_url="orgs:employer_create",
                      add_perm="orgs.add_employer", types=EmployerType.choices,
-                     labels=EmployerLabel.choices)
+                     labels=EmployerLabel.choices,
+                     can_import=request.user.has_perm("orgs.add_employer")
+                     and request.user.has_perm("orgs.change_employer"))
 
 
 def employer_detail(request, pk: int):
@@ -34,7 +37,8 @@ def employer_detail(request, pk: int):
                                                             employer=employer),
         "label_names": [EmployerLabel(lb).label for lb in employer.labels
                         if lb in EmployerLabel.values],
-        "can_change": Employer.objects.restrict(request.user, "change").filter(pk=pk).exists()})
+        "can_change": Employer.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+        "can_add_platform": request.user.has_perm("orgs.add_platform")})
 
 
 def employer_edit(request, pk: int | None = None):
@@ -58,3 +62,44 @@ def employer_edit(request, pk: int | None = None):
             messages.success(request, _("单位已保存。"))
             return redirect("orgs:employer_detail", pk=employer.pk)
     return render(request, "orgs/employer_form.html", {"form": form, "employer": employer})
+
+
+def employer_import(request):
+    """Upload an employer list; the import runs as a job whose page shows the outcome."""
+    from wutong.core.forms import RegionField
+    from wutong.core.imports.errors import ImportRefused
+    from wutong.orgs.imports import import_start
+
+    require_perm(request.user, "orgs.add_employer")
+    require_perm(request.user, "orgs.change_employer")
+    field = RegionField()
+    field.limit_to(request.user)
+    user_region = request.user.region.code if request.user.region else ""
+    error = None
+    if request.method == "POST":
+        try:
+            region = field.clean(request.POST.get("region") or user_region)
+            job = import_start(user=request.user, upload=request.FILES.get("file"),
+                               region=region)
+        except ImportRefused as exc:
+            error = exc.message
+        except forms.ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("core:job_detail", pk=job.pk)
+    return render(request, "orgs/employer_import.html", {
+        "error": error, "region_widget": field.widget.render("region", user_region)})
+
+
+def employer_import_template(request):
+    import tempfile
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    from wutong.orgs.imports import employer_template
+
+    require_perm(request.user, "orgs.add_employer")
+    path = Path(tempfile.mkdtemp()) / "template.xlsx"
+    employer_template(path)
+    return FileResponse(path.open("rb"), as_attachment=True, filename="用人单位导入模板.xlsx")
