@@ -182,3 +182,23 @@ def test_csv_in_gb18030_imports(world, login, people, django_capture_on_commit_c
 def test_member_unit_cannot_import(world, login):
     assert login(world["member"]).get("/talents/import/").status_code == 403
     assert Region.objects.exists()
+
+
+def test_imported_names_are_found_in_every_reading_and_renames_follow(
+        world, login, people, django_capture_on_commit_callbacks):
+    client = login(world["district"])
+    first = sheet([["单田芳", people["a"], "", "", "", "", "", "", ""],
+                   ["张三", people["b"], "", "", "", "", "", "", ""]])
+    assert run(client, django_capture_on_commit_callbacks, first).status == "succeeded"
+
+    def found(query):
+        items = client.get("/api/talents/", {"q": query}).json()["items"]
+        return {t["name"] for t in items}
+
+    assert found("单田") == found("dtf") == found("stf") == found("shantianfang") == {"单田芳"}
+    assert found("zs") == found("zhangsan") == {"张三"}
+    renamed = sheet([["乐嘉", people["a"], "", "", "", "", "", "", ""]])
+    job = run(client, django_capture_on_commit_callbacks, renamed)
+    assert "更新 1 人" in job.message
+    assert found("stf") == found("单田") == set()
+    assert found("lj") == found("yuejia") == found("乐") == {"乐嘉"}

@@ -83,6 +83,32 @@ def test_search_by_characters_pinyin_initials_and_employer(world, registry, logi
     assert {t["name"] for t in data["items"]} == expected
 
 
+@pytest.mark.parametrize("who", ["admin", "employer", "district"])
+@pytest.mark.parametrize("query,expected", [
+    ("张三", {"张三"}), ("zhangs", {"张三"}), ("zs", {"张三"}), ("chantian", {"单田芳"}),
+    ("ctf", {"单田芳"}), ("dtf", {"单田芳"}), ("lis", {"李四"}), ("李", {"李四"}),
+])
+def test_every_kind_of_scope_searches_every_reading_within_its_scope(world, registry, login,
+                                                                     who, query, expected):
+    """The administrator (every region), an employer account (its people) and a district
+    office (its regions) each find names by characters, first and other readings."""
+    EmployerAccount.objects.create(user=world["employer"], employer=registry["oil"])
+    data = login(world[who]).get("/api/talents/", {"q": query}).json()
+    if "李四" in expected and who != "admin":  # 李四 is in 龙凤区, with another employer
+        expected = set()
+    assert {t["name"] for t in data["items"]} == expected
+
+
+def test_renamed_file_is_found_by_its_new_name_only(world, registry, login):
+    services.talent_save(user=world["city"], region=registry["shan"].region,
+                         talent=registry["shan"], data={"name": "乐嘉"})
+    client = login(world["city"])
+    found = {q: {t["name"] for t in client.get("/api/talents/", {"q": q}).json()["items"]}
+             for q in ("stf", "dantianfang", "lj", "yuejia", "lejia")}
+    assert found == {"stf": set(), "dantianfang": set(), "lj": {"乐嘉"}, "yuejia": {"乐嘉"},
+                     "lejia": {"乐嘉"}}
+
+
 def test_search_by_id_number_and_phone_is_exact(world, registry, login):
     client = login(world["city"])
     number = registry["li"].id_number.reveal()
@@ -147,7 +173,9 @@ def test_person_page_masks_and_reveals_with_a_log(world, registry, login):
 def test_person_page_query_count(world, registry, login, django_assert_max_num_queries):
     client = login(world["city"])
     client.get(f"/talents/{registry['zhang'].pk}/")
-    with django_assert_max_num_queries(18):
+    # 19: the person file's histories, memberships, honours and attachments, one query each
+    # (tests/test_person_file.py pins a full file).
+    with django_assert_max_num_queries(19):
         assert client.get(f"/talents/{registry['zhang'].pk}/").status_code == 200
 
 

@@ -153,7 +153,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": env("WUTONG_TEST_SQLITE", None)}
@@ -272,6 +273,8 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WUTONG_IMPORT_MAX_BYTES = env_int("WUTONG_IMPORT_MAX_MB", 50) * 1024 * 1024
+# Attachments of a person file (certificate scans, contracts), sealed under WUTONG_HOME.
+WUTONG_ATTACHMENT_MAX_BYTES = env_int("WUTONG_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 
 # --- Logging: never personal data (values are masked before they reach a logger) --------------
 LOGGING = {

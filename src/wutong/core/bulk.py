@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from queue import Empty, Queue
 
 from django.db import connection, models
 
@@ -18,7 +20,14 @@ from django.db import connection, models
 def _converter(field: models.Field, vendor: str):
     """The conversion a value of this field needs on its way in (None: none)."""
     if isinstance(field, models.JSONField):
-        return lambda v: json.dumps(v, ensure_ascii=False) if v is not None else None
+        def dump(value):
+            if value is None:
+                return None
+            if not value and isinstance(value, list | dict):  # most rows: [] or {}
+                return "[]" if isinstance(value, list) else "{}"
+            return json.dumps(value, ensure_ascii=False)
+
+        return dump
     if vendor != "sqlite":
         return None
     if isinstance(field, models.DateTimeField):
@@ -58,8 +67,12 @@ def raw_insert(model: type[models.Model], fields: Sequence[str],
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            from psycopg.copy import QueuedLibpqWriter
+
             raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({column_sql}) FROM STDIN") as copy:
+            # The queued writer sends in a thread of its own while rows are formatted here.
+            with raw.copy(f"COPY {table} ({column_sql}) FROM STDIN",
+                          writer=QueuedLibpqWriter(raw)) as copy:
                 for row in rows:
                     copy.write_row(prepared(row))
                     count += 1
@@ -76,3 +89,79 @@ def raw_insert(model: type[models.Model], fields: Sequence[str],
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for rows the caller is about to ``raw_insert`` with their ids,
+    so children can point at them without reading the rows back.
+
+    PostgreSQL draws them from the table's sequence (safe beside other writers). SQLite has
+    one writer at a time: inside the caller's transaction (IMMEDIATE, so the write lock is
+    already held) the next ids follow the highest one ever given (``sqlite_sequence``).
+    """
+    if count <= 0:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("allocate_ids() must run inside the transaction that inserts")
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)", [table, pk, count])
+            return [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {quoted}")  # noqa: S608
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        highest = max(highest, row[0] if row else 0)
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def produced_ahead(rows: Iterable[Sequence], *, chunk: int = 2000,
+                   depth: int = 8) -> Iterator[Sequence]:
+    """Yield ``rows`` while a worker thread produces the next ones.
+
+    For rows that cost Python work each (encryption, blind indexes) on their way into a
+    bulk insert: the database does its part with the interpreter lock released (SQLite's
+    step, the COPY's network write), so the two overlap on two cores. The producer must not
+    touch the database. An exception in it is raised here, in the caller.
+    """
+    queue: Queue = Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        batch: list = []
+        try:
+            for row in rows:
+                if stop.is_set():
+                    return
+                batch.append(row)
+                if len(batch) >= chunk:
+                    queue.put(batch)
+                    batch = []
+            if batch:
+                queue.put(batch)
+            queue.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
+            queue.put(exc)
+
+    worker = threading.Thread(target=produce, name="bulk-producer", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked producer finish its put and see the stop
+            try:
+                queue.get_nowait()
+            except Empty:
+                worker.join(timeout=0.05)

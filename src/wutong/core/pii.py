@@ -188,6 +188,8 @@ class BlindIndexField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        # The default here is an index: a field declared without one must say so.
+        kwargs["db_index"] = self.db_index
         return name, path, args, kwargs
 
     def contribute_to_class(self, cls, name, private_only=False):

@@ -22,6 +22,13 @@ class TalentsConfig(AppConfig):
         grant(Role.TALENT, "talents.view_talent")
         grant(Role.EMPLOYER, "talents.view_talent", "talents.change_talent",
               "talents.export_talent")
+        # Attachments may show an ID card: who may open them is granted apart from reading
+        # the file (leaders and commissioners read the file, not its scans).
+        grant(Role.OFFICE, "talents.view_attachment", "talents.add_attachment",
+              "talents.delete_attachment")
+        grant(Role.EMPLOYER, "talents.view_attachment", "talents.add_attachment",
+              "talents.delete_attachment")
+        grant(Role.TALENT, "talents.view_attachment")
         register_nav(NavItem("talents", _("人才库"), "talents:talent_list", order=20,
                              permission="talents.view_talent"))
         exports.register()
@@ -30,3 +37,6 @@ class TalentsConfig(AppConfig):
         from wutong.talents import demo
 
         register_step("talents: registry", demo.seed, order=30)
+        from wutong.talents import platform_demo
+
+        register_step("talents: platform members", platform_demo.seed, order=35)

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wutong.core.audit import audit_log
-from wutong.core.bulk import raw_insert
+from wutong.core.bulk import produced_ahead, raw_insert
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, match_headers, normalize_header
 from wutong.core.imports.errors import CellError, ImportRefused
+from wutong.core.imports.jobs import import_job_execute, import_job_start
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy
 from wutong.core.models import CodeItem, Job, Region
@@ -31,9 +32,8 @@ from wutong.talents.models import (
     IdType,
     IntroductionMode,
     Talent,
-    TalentNameKey,
 )
-from wutong.talents.names import name_keys, sort_key
+from wutong.talents.rows import insert_talents, refresh_name_keys
 from wutong.talents.services import identity_from_id_number
 
 ID_TYPES = {"身份证": IdType.RESIDENT, "居民身份证": IdType.RESIDENT, "护照": IdType.PASSPORT,
@@ -275,15 +275,15 @@ def _resolve(user, parsed: list[dict], default_region: Region, header_of: dict,
             values["_bidx"] = crypto.blind_index("id_number", values["id_number"])
     indexes = {v["_bidx"]: v for v in parsed if v["id_number"]}
     keys = list(indexes)
-    changeable = set()
-    for start in range(0, len(keys), 900):
-        chunk = keys[start:start + 900]
-        for pk, bidx in Talent.objects.filter(id_number_bidx__in=chunk).values_list(
-                "pk", "id_number_bidx"):
-            ctx.existing[bidx] = pk
-        changeable |= set(Talent.objects.restrict(user, "change").filter(
-            id_number_bidx__in=chunk).values_list("id_number_bidx", flat=True))
-    for bidx in ctx.existing.keys() - changeable:
+    for start in range(0, len(keys), 900):  # through the identity's unique index
+        ctx.existing.update(Talent.objects.filter(id_number_bidx__in=keys[start:start + 900])
+                            .values_list("id_number_bidx", "pk"))
+    found = list(ctx.existing.values())
+    changeable: set[int] = set()
+    for start in range(0, len(found), 900):  # then by primary key, within the user's scope
+        changeable.update(Talent.objects.restrict(user, "change").filter(
+            pk__in=found[start:start + 900]).values_list("pk", flat=True))
+    for bidx in [b for b, pk in ctx.existing.items() if pk not in changeable]:
         values = indexes[bidx]
         result.problems.append(Problem(values["_row"], header_of["id_number"],
                                        _("该人员已在其他地区建档，您无权修改。")))
@@ -295,72 +295,54 @@ UPDATABLE = ("name", "sex", "birth_date", "ethnic_group", "political_status", "e
              "introduction_mode", "honours")
 
 
-NEW_FIELDS = ("region_id", "name", "name_sort", "id_type", "id_number", "id_number_bidx",
-              "nationality", "sex", "birth_date", "ethnic_group", "political_status", "phone",
-              "phone_bidx", "email", "education", "degree", "title_level", "skill_level",
-              "employer_id", "position", "industry", "introduced_on", "introduction_mode",
-              "category", "honours", "tags", "is_active", "created_at", "updated_at")
-
-
 def _write(user, parsed, ctx: _Context, progress, total: int) -> tuple[int, int]:
-    """New files go in as raw rows (values encrypted and indexed here), then their name keys
-    and histories; files already in the registry are updated through the ORM."""
+    """New files go in as raw rows with their name keys and histories, their personal data
+    encrypted and indexed by a worker thread while the database writes the rows before;
+    files already in the registry are updated through the ORM."""
     from django.utils import timezone
 
     now = timezone.now()
-    new_rows, new_values, updates = [], [], {}
-    for values in parsed:
-        bidx = values["_bidx"]
-        if bidx in ctx.existing:
-            updates[ctx.existing[bidx]] = values
-            continue
-        phone = values.get("phone")
-        get = values.get
-        new_rows.append((
-            ctx.regions[values["_row"]].pk, values["name"], sort_key(values["name"]),
-            values["id_type"], crypto.encrypt(values["id_number"], kind="id_number"), bidx,
-            get("nationality") or "中国", get("sex") or "", get("birth_date"),
-            get("ethnic_group") or "", get("political_status") or "",
-            crypto.encrypt(phone, kind="phone") if phone else None,
-            crypto.blind_index("phone", phone) if phone else None, get("email") or "",
-            get("education") or "", get("degree") or "", get("title_level") or "", "",
-            ctx.employers.get(values["_row"]), get("position") or "", "",
-            get("introduced_on"), get("introduction_mode") or "",
-            ctx.categories.get(values["_row"], ""), get("honours") or "", [], True, now, now))
-        values["_region_id"] = ctx.regions[values["_row"]].pk
-        new_values.append((bidx, values))
-    raw_insert(Talent, NEW_FIELDS, new_rows)
-    del new_rows
+    updates = {ctx.existing[v["_bidx"]]: v for v in parsed if v["_bidx"] in ctx.existing}
+    new_values = [v for v in parsed if v["_bidx"] not in ctx.existing]
+    encrypt, blind_index = crypto.encrypt, crypto.blind_index
+
+    def new_rows():
+        for values in new_values:
+            phone = values.get("phone")
+            get = values.get
+            row_no = values["_row"]
+            yield (
+                ctx.regions[row_no].pk, values["name"], values["id_type"],
+                encrypt(values["id_number"], kind="id_number"), values["_bidx"],
+                get("nationality") or "中国", get("sex") or "", get("birth_date"),
+                get("ethnic_group") or "", get("political_status") or "",
+                encrypt(phone, kind="phone") if phone else None,
+                blind_index("phone", phone) if phone else None, get("email") or "",
+                get("education") or "", get("degree") or "", get("title_level") or "", "",
+                ctx.employers.get(row_no), get("position") or "", "",
+                get("introduced_on"), get("introduction_mode") or "",
+                ctx.categories.get(row_no, ""), get("honours") or "", [], True, now, now)
+
+    ids = insert_talents(produced_ahead(new_rows()), len(new_values))
     if progress:
         progress(total + total // 2, total * 2)
-    _write_children(new_values)
+    _write_histories(ids, new_values)
     changed = _apply_updates(updates, ctx) if updates else []
     return len(new_values), len(changed)
 
 
-def _new_ids(bidxs: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(bidxs), 900):
-        found.update(Talent.objects.filter(id_number_bidx__in=bidxs[start:start + 900])
-                     .values_list("id_number_bidx", "pk"))
-    return found
-
-
-def _write_children(new_values: list[tuple[str, dict]]) -> None:
-    ids = _new_ids([b for b, _v in new_values])
-    raw_insert(TalentNameKey, ("talent_id", "region_id", "key"),
-               ((ids[b], v["_region_id"], k) for b, v in new_values
-                for k in name_keys(v["name"])))
+def _write_histories(ids: list[int], new_values: list[dict]) -> None:
+    """The education and employment a roster row tells of, for the new files."""
     raw_insert(Education, ("talent_id", "level", "degree", "school", "major", "graduated_on"),
-               ((ids[b], v["education"], v.get("degree") or "", v.get("school") or "",
+               ((pk, v["education"], v.get("degree") or "", v.get("school") or "",
                  v.get("major") or "", None)
-                for b, v in new_values
+                for pk, v in zip(ids, new_values, strict=True)
                 if v.get("education") and (v.get("school") or v.get("major"))))
     raw_insert(Employment, ("talent_id", "employer_id", "employer_name", "position", "mode",
                             "started_on", "ended_on"),
-               ((ids[b], None, v["employer_name"], v.get("position") or "",
+               ((pk, None, v["employer_name"], v.get("position") or "",
                  v.get("introduction_mode") or "", v.get("introduced_on"), None)
-                for b, v in new_values if v.get("employer_name")))
+                for pk, v in zip(ids, new_values, strict=True) if v.get("employer_name")))
 
 
 def _apply_updates(updates: dict[int, dict], ctx: _Context) -> list[int]:
@@ -402,15 +384,10 @@ def _apply_updates(updates: dict[int, dict], ctx: _Context) -> list[int]:
             if "phone" in dirty[talent.pk]:
                 talent.phone_bidx = talent.phone.blind_index
                 fields.add("phone_bidx")
-            if "name" in dirty[talent.pk]:
-                talent.name_sort = sort_key(talent.name)
-                fields.add("name_sort")
             talent.updated_at = now
         Talent.objects.bulk_update(talents, [*sorted(fields), "updated_at"], batch_size=1000)
         renamed = [t for t in talents if "name" in dirty[t.pk]]
         if renamed:
-            from wutong.talents.services import refresh_name_keys
-
             refresh_name_keys(renamed)
         changed.extend(dirty)
     return changed
@@ -454,98 +431,20 @@ TEMPLATE_NOTES = (
 
 
 def import_start(*, user, upload, region: Region) -> Job:
-    """Keep the uploaded sheet and queue its import; the job page follows it."""
-    import json
-    import uuid
-
-    from django.conf import settings
-
-    from wutong.core import context
+    """Keep the uploaded sheet (sealed) and queue its import; the job page follows it."""
+    from wutong.talents.tasks import import_run
 
     if not user.has_perm("talents.add_talent"):
         raise ImportRefused(_("您没有导入人才信息的权限。"))
-    if upload is None:
-        raise ImportRefused(_("请选择要上传的文件。"))
-    name = Path(upload.name or "upload").name[:150]
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".txt"):
-        raise ImportRefused(_("只支持 Excel（.xlsx/.xls）和 CSV 文件。"))
-    if upload.size > settings.WUTONG_IMPORT_MAX_BYTES:
-        raise ImportRefused(_("文件过大（上限 %(mb)d MB），请拆分后分批导入。") % {
-            "mb": settings.WUTONG_IMPORT_MAX_BYTES // (1024 * 1024)})
-    folder = settings.WUTONG_HOME / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{uuid.uuid4().hex}{suffix}.sealed"
-    # The roster holds ID numbers in clear: it waits for the worker sealed with the data key.
-    stored.write_bytes(crypto.encrypt_bytes(b"".join(upload.chunks())))
-    job = Job.objects.create(kind="import", title=_("导入：%(name)s") % {"name": name},
-                             created_by=user, region=region,
-                             params={"path": str(stored), "filename": name,
-                                     "request_id": context.current_request_id()},
-                             filters=json.dumps({"region": region.code}))
-    from wutong.talents.tasks import import_run
-
-    transaction.on_commit(lambda: import_run.enqueue(str(job.pk)))
-    return job
+    return import_job_start(user=user, upload=upload, region=region, title=_("导入"),
+                            task=import_run)
 
 
 def import_execute(*, job_id: str) -> str:
     """Run a queued import on the starter's behalf and record the outcome on the job."""
-    import logging
+    return import_job_execute(job_id=job_id, run=talent_import, success_message=_success)
 
-    from django.conf import settings
-    from django.utils import timezone
 
-    from wutong.core import context
-    from wutong.core.imports.report import summarize
-    from wutong.core.models.jobs import JobStatus
-
-    job = Job.objects.select_related("created_by", "region").get(pk=job_id)
-    if job.is_finished:
-        return job.status
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
-
-    def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(done=done, total=total)
-
-    problem_path = settings.WUTONG_EXPORT_DIR / f"{job.pk}-problems.xlsx"
-    problem_path.parent.mkdir(parents=True, exist_ok=True)
-    source = Path(job.params["path"])
-    with context.bound(job.params.get("request_id") or context.new_request_id()):
-        try:
-            import io
-
-            content = io.BytesIO(crypto.decrypt_bytes(source.read_bytes()))
-            result = talent_import(user=job.created_by, path=content,
-                                   filename=job.params["filename"], default_region=job.region,
-                                   problem_path=problem_path, progress=progress)
-        except ImportRefused as exc:
-            status, message, fields = JobStatus.FAILED, exc.message, {}
-        except Exception:
-            logging.getLogger(__name__).exception("import job %s failed", job.pk)
-            message = _("导入失败，数据未作任何改动。请稍后重试或联系管理员。")
-            status, fields = JobStatus.FAILED, {}
-        else:
-            if result.ok:
-                status = JobStatus.SUCCEEDED
-                message = _("导入完成：共 %(rows)d 行，新建 %(new)d 人，更新 %(upd)d 人。") % {
-                    "rows": result.rows, "new": result.created, "upd": result.updated}
-                fields = {"done": result.rows, "total": result.rows}
-            else:
-                status = JobStatus.FAILED
-                lines = summarize(result.problems)
-                message = "\n".join([_("发现 %(n)d 处问题，未导入任何数据。请下载问题清单，"
-                                       "修改后重新上传。") % {"n": len(result.problems)},
-                                     *lines])
-                # The problem copy repeats the sheet's personal data: sealed at rest too.
-                sealed = problem_path.with_name(problem_path.name + ".sealed")
-                sealed.write_bytes(crypto.encrypt_bytes(problem_path.read_bytes()))
-                problem_path.unlink()
-                fields = {"result_file": str(sealed),
-                          "result_name": f"问题清单-{job.params['filename']}"[:190]
-                          .rsplit(".", 1)[0] + ".xlsx"}
-        finally:
-            source.unlink(missing_ok=True)
-    Job.objects.filter(pk=job.pk).update(status=status, message=message,
-                                         finished_at=timezone.now(), **fields)
-    return status
+def _success(result: ImportResult) -> str:
+    return _("导入完成：共 %(rows)d 行，新建 %(new)d 人，更新 %(upd)d 人。") % {
+        "rows": result.rows, "new": result.created, "upd": result.updated}

@@ -38,13 +38,17 @@ class Talent(models.Model):
     one table. Codes refer to the national code tables (GB/T 4658, GB/T 6864, …).
     """
 
-    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="talents",
-                               verbose_name=_("所属地区"))
     # Indexes are few on purpose: every one slows a 100,000-row import. Lists filter within a
-    # region (composite indexes below); names are searched through TalentNameKey.
+    # region (composite indexes below, which also serve the region foreign key).
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="talents",
+                               verbose_name=_("所属地区"), db_index=False)
     name = models.CharField(_("姓名"), max_length=60)
     # The name's pinyin (first reading), for the order a Chinese reader expects (拼音排序).
     name_sort = models.CharField(max_length=120, blank=True, editable=False)
+    # How the name is searched (names.search_keys): the first reading's full pinyin and
+    # initials. Other readings of polyphonic characters are TalentNameKey rows.
+    name_pinyin = models.CharField(max_length=80, blank=True, editable=False)
+    name_initials = models.CharField(max_length=80, blank=True, editable=False)
     id_type = models.CharField(_("证件类型"), max_length=12, choices=IdType.choices,
                                default=IdType.RESIDENT)
     id_number = PersonalDataField(_("证件号码"), kind="id_number")
@@ -56,7 +60,8 @@ class Talent(models.Model):
     ethnic_group = models.CharField(_("民族"), max_length=4, blank=True)
     political_status = models.CharField(_("政治面貌"), max_length=4, blank=True)
     phone = PersonalDataField(_("手机号码"), kind="phone")
-    phone_bidx = BlindIndexField(source="phone")
+    # Indexed in Meta (a db_index here would add a useless LIKE index on PostgreSQL).
+    phone_bidx = BlindIndexField(source="phone", db_index=False)
     email = models.EmailField(_("电子邮箱"), blank=True)
     education = models.CharField(_("最高学历"), max_length=4, blank=True)
     degree = models.CharField(_("最高学位"), max_length=4, blank=True)
@@ -92,6 +97,12 @@ class Talent(models.Model):
             models.Index(fields=["region", "category"]),
             models.Index(fields=["region", "education"]),
             models.Index(fields=["region", "title_level"]),
+            models.Index(fields=["phone_bidx"], name="talent_phone_bidx"),
+            # Name search: prefix ranges within the user's regions. On PostgreSQL the
+            # pattern-ops class lets LIKE 'zs%' use them whatever the collation.
+            *(models.Index(fields=["region", field], name=f"talent_region_{field}",
+                           opclasses=["", "varchar_pattern_ops"])
+              for field in ("name", "name_pinyin", "name_initials")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["id_number_bidx", "id_type", "nationality"],
@@ -103,8 +114,8 @@ class Talent(models.Model):
 
 
 class TalentNameKey(models.Model):
-    """Search keys of a name: its characters, full pinyin and initials in every reading of
-    its polyphonic characters (张三 → 张三, zhangsan, zs). Prefix searches use the index."""
+    """A search key of a name in another reading of its polyphonic characters (单田芳 →
+    shantianfang, stf…); the characters and the first reading are on the talent's row."""
 
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="name_keys")
     # The talent's region, copied so a search is one index range within the user's regions.
@@ -115,7 +126,7 @@ class TalentNameKey(models.Model):
     class Meta:
         verbose_name = _("姓名检索键")
         verbose_name_plural = _("姓名检索键")
-        indexes = [models.Index(fields=["region", "key"]), models.Index(fields=["key"])]
+        indexes = [models.Index(fields=["region", "key"])]
 
     def __str__(self) -> str:
         return self.key
@@ -261,3 +272,93 @@ class PlatformMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} · {self.talent}"
+
+
+class SkillCertificate(models.Model):
+    """A vocational skill level (职业技能等级) held by a talent: level from the skill code
+    table, occupation (职业/工种), certificate number (not personal data), issuer, date."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="skills")
+    level = models.CharField(_("技能等级"), max_length=4)
+    occupation = models.CharField(_("职业（工种）"), max_length=80, blank=True)
+    certificate_no = models.CharField(_("证书编号"), max_length=60, blank=True)
+    issuer = models.CharField(_("发证（认定）机构"), max_length=100, blank=True)
+    obtained_on = models.DateField(_("取得时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("职业技能等级")
+        verbose_name_plural = _("职业技能等级")
+        ordering = ["level", "-obtained_on"]
+
+    def __str__(self) -> str:
+        return self.occupation or self.level
+
+
+class HonourLevel(models.TextChoices):
+    NATIONAL = "national", _("国家级")
+    PROVINCIAL = "provincial", _("省级")
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县（区）级")
+    OTHER = "other", _("其他")
+
+
+class Honour(models.Model):
+    """One honour title (荣誉称号) of a talent: name, level, year. ``Talent.honours`` keeps
+    their names as one line (lists and exports read it) and is kept in step by the services."""
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="honour_list")
+    name = models.CharField(_("荣誉名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=12, choices=HonourLevel.choices, blank=True)
+    year = models.PositiveSmallIntegerField(_("获得年份"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("荣誉称号")
+        verbose_name_plural = _("荣誉称号")
+        ordering = ["-year", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttachmentKind(models.TextChoices):
+    DEGREE = "degree", _("学历学位证书")
+    TITLE = "title", _("职称证书")
+    SKILL = "skill", _("技能等级证书")
+    AWARD = "award", _("获奖及荣誉证书")
+    CONTRACT = "contract", _("劳动合同/引进协议")
+    IDENTITY = "identity", _("身份证件")
+    OTHER = "other", _("其他")
+
+
+class Attachment(models.Model):
+    """A file in a talent's file (附件): certificate scans, contracts, awards.
+
+    The content is sealed at rest (``core.security.crypto.encrypt_bytes``, it may show an ID
+    card) and kept by ``talents.attachments`` under ``storage_key``; it is read only through
+    the scoped, audited download.
+    """
+
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("附件类型"), max_length=12, choices=AttachmentKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    filename = models.CharField(_("文件名"), max_length=150)
+    file_type = models.CharField(_("文件格式"), max_length=8)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    storage_key = models.CharField(max_length=80, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    scope = ScopeSpec(region="talent__region", employer="talent__employer",
+                      owner="talent__account")
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename

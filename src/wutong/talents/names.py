@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -45,6 +46,34 @@ def name_keys(name: str) -> set[str]:
     return {k[:80] for k in keys}
 
 
+@dataclass(frozen=True)
+class NameSearchKeys:
+    """How a name is found: its first reading's full pinyin and initials, kept on the talent's
+    row (so most names need no key rows at all), and the keys of its other readings."""
+
+    pinyin: str
+    initials: str
+    others: frozenset[str]
+
+
+@lru_cache(maxsize=50_000)
+def search_keys(name: str) -> NameSearchKeys:
+    """张三 → pinyin "zhangsan", initials "zs", no others; 单田芳 → "dantianfang", "dtf" and
+    the shan… / chan… readings as others."""
+    normal = normalize_query(name)
+    if not normal:
+        return NameSearchKeys("", "", frozenset())
+    first = [_readings(c)[0] for c in normal]
+    full = "".join(first)
+    pinyin = full[:80] if full.isascii() else ""
+    initials = "".join(p[0] for p in first if p and not p.isdigit())[:80] if pinyin else ""
+    if len(initials) < 2:
+        initials = ""
+    others = frozenset(name_keys(name) - {normal[:80], pinyin, initials})
+    return NameSearchKeys(pinyin, initials, others)
+
+
+@lru_cache(maxsize=50_000)
 def sort_key(name: str) -> str:
     """张三 → "zhang san": the first reading, syllables spaced so 张三 sorts before 张三丰."""
     name = normalize_query(name)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from wutong.core.models import Region
 from wutong.core.pii import personal_lookup
@@ -30,7 +30,12 @@ def _prefix_range(field: str, prefix: str) -> Q:
 
 def search_q(text: str, region_ids: frozenset[int] | None = None) -> Q | None:
     """Name (characters, full pinyin or initials, any reading), exact ID number or phone,
-    or employer name."""
+    or employer name.
+
+    With ``region_ids`` (a region-scoped user) each name column is one index range per
+    region and the few matching ids are collected first; without, the conditions go on the
+    restricted queryset as they are (its rows are few: a unit's, an employer's, one's own).
+    """
     q = normalize_query(text)[:60]
     if not q:
         return None
@@ -41,29 +46,55 @@ def search_q(text: str, region_ids: frozenset[int] | None = None) -> Q | None:
         return Q(**personal_lookup(Talent, "phone", q))
     from django.apps import apps
 
-    keys = TalentNameKey.objects.filter(_prefix_range("key", q))
-    if region_ids is not None:  # a region-scoped user: one index range per region
-        keys = keys.filter(region_id__in=region_ids)
-    condition = _ids_or_subquery("pk", keys.values_list("talent_id", flat=True))
+    fields = ("name_pinyin", "name_initials") if q.isascii() else ("name",)
+    if region_ids is None:
+        condition = Q()
+        for field in fields:
+            condition |= _prefix_range(field, q)
+        if q.isascii():
+            condition |= Q(Exists(TalentNameKey.objects.filter(
+                _prefix_range("key", q), talent=OuterRef("pk"))))
+    else:
+        in_regions = Talent.objects.filter(region_id__in=region_ids)
+        sources = [in_regions.filter(_prefix_range(f, q)).values_list("pk", flat=True)
+                   for f in fields]
+        if q.isascii():
+            sources.append(TalentNameKey.objects.filter(
+                _prefix_range("key", q), region_id__in=region_ids)
+                .values_list("talent_id", flat=True))
+        condition = _ids_or_subqueries("pk", sources)
     if len(q) >= 2:  # an employer name: two characters at least, or every person matches
-        from django.apps import apps
-
         employers = apps.get_model("orgs", "Employer").objects.filter(
             _prefix_range("name", text.strip()[:60])).values_list("pk", flat=True)
-        condition |= _ids_or_subquery("employer_id", employers)
+        condition |= _ids_or_subqueries("employer_id", [employers])
     return condition
 
 
 MAX_LISTED_IDS = 5000
 
 
-def _ids_or_subquery(field: str, ids_qs) -> Q:
+def _ids_or_subqueries(field: str, sources: list) -> Q:
     """Matches as a list of ids when there are few (the database then starts from them rather
-    than from every row of the user's regions), else as a subquery."""
-    ids = list(ids_qs[:MAX_LISTED_IDS + 1])
-    if len(ids) <= MAX_LISTED_IDS:
-        return Q(**{f"{field}__in": set(ids)})
-    return Q(**{f"{field}__in": ids_qs})
+    than from every row of the user's regions), else as subqueries."""
+    found: set[int] = set()
+    for ids_qs in sources:
+        found.update(ids_qs[:MAX_LISTED_IDS + 1])
+        if len(found) > MAX_LISTED_IDS:
+            condition = Q()
+            for qs in sources:
+                condition |= Q(**{f"{field}__in": qs})
+            return condition
+    return Q(**{f"{field}__in": found})
+
+
+def _search_regions(scope) -> frozenset[int] | None:
+    """The regions a search ranges over: the user's, or every region for the administrator
+    (one index range each is far cheaper than a scan of the whole registry)."""
+    if scope.kind == "regions":
+        return scope.region_ids
+    if scope.kind == "all":
+        return frozenset(Region.objects.values_list("pk", flat=True))
+    return None
 
 
 def talent_list(*, user, action: str = "view", filters: dict | None = None) -> QuerySet:
@@ -72,8 +103,7 @@ def talent_list(*, user, action: str = "view", filters: dict | None = None) -> Q
     qs = Talent.objects.restrict(user, action).select_related("region", "employer")
     if "q" in filters:
         scope = user.get_data_scope()
-        condition = search_q(str(filters["q"]),
-                             scope.region_ids if scope.kind == "regions" else None)
+        condition = search_q(str(filters["q"]), _search_regions(scope))
         if condition is not None:
             qs = qs.filter(condition)
     if "ids" in filters:
@@ -110,9 +140,18 @@ def talent_list(*, user, action: str = "view", filters: dict | None = None) -> Q
 
 def talent_file(*, user, pk: int) -> Talent:
     """The person page's talent, with what the page shows loaded in few queries."""
+    from django.db.models import Prefetch
+
+    from wutong.talents.models import CategoryRecognition, PlatformMembership, PoolMembership
+
     return (Talent.objects.select_related("region", "employer", "account")
-            .prefetch_related("educations", "titles", "employments", "recognitions__category",
-                              "pools", "platform_memberships__platform")
+            .prefetch_related(
+                "educations", "titles", "skills", "employments", "honour_list", "attachments",
+                Prefetch("recognitions", CategoryRecognition.objects.select_related(
+                    "category", "approved_by")),
+                Prefetch("poolmembership_set", PoolMembership.objects.select_related("pool")),
+                Prefetch("platform_memberships",
+                         PlatformMembership.objects.select_related("platform")))
             .get_restricted(user, "view", pk=pk))
 
 

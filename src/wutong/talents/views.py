@@ -25,16 +25,25 @@ FORM_FIELDS = ("name", "id_type", "nationality", "sex", "birth_date", "ethnic_gr
 
 
 def talent_list(request):
+    from wutong.core.models import Region
+    from wutong.core.views.lists import list_filters
+
     require_perm(request.user, "talents.view_talent")
-    filters = {k: v for k, v in request.GET.items() if k in selectors.FILTER_KEYS}
-    qs = selectors.talent_list(user=request.user, filters=filters)
     user = request.user
+    # ?saved=<id> applies one of the user's saved filters; the selector scopes it as always.
+    filters, saved = list_filters(request, "talents", selectors.FILTER_KEYS)
+    qs = selectors.talent_list(user=user, filters=filters)
+    regions = (Region.objects.restrict(user, "view").filter(parent_id=user.region_id,
+                                                             is_active=True).order_by("code")
+               if user.region_id and user.get_data_scope().kind == "regions" else [])
     return list_page(
         request, "talents/talent_list.html", TalentTable(qs), qs, filters, title=_("人才库"),
         exporter="talents", export_perm="talents.export_talent",
         add_url="talents:talent_create", add_perm="talents.add_talent",
+        list_key="talents", saved_filter=saved,
         educations=code_choices("education", leaves_only=True),
         titles=code_choices("title_level"), modes=IntroductionMode.choices,
+        regions=regions,
         pools=Pool.objects.restrict(user, "view"),
         change_pools=Pool.objects.restrict(user, "change"),
         categories=CodeItem.objects.restrict(user, "view").filter(
@@ -43,10 +52,9 @@ def talent_list(request):
 
 
 def talent_detail(request, pk: int):
-    talent = selectors.talent_file(user=request.user, pk=pk)
-    can = {action: Talent.objects.restrict(request.user, action).filter(pk=pk).exists()
-           for action in ("change", "reveal")}
-    return render(request, "talents/talent_detail.html", {"t": talent, "can": can})
+    from wutong.talents.person_views import person_page
+
+    return person_page(request, pk)
 
 
 def talent_edit(request, pk: int | None = None):

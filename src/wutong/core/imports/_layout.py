@@ -182,9 +182,23 @@ def find_header(rows: list[list], begin: int, known: frozenset[str], merged
 
 # ---------------------------------------------------------------------------------- tables
 
+# Equal short texts become one object (男, 博士研究生, a school's name repeated down a
+# column): marshal then writes each once and the parent builds it once, which halves what a
+# 100,000-row roster costs in memory.
+_SHARED: dict[str, str] = {}
+SHARED_MAX_LENGTH = 40
+
+
+def _shared(value):
+    if value.__class__ is str and len(value) <= SHARED_MAX_LENGTH:
+        return _SHARED.setdefault(value, value)
+    return value
+
+
 def convert_row(row: list) -> list:
-    """Empty and whitespace-only strings become None."""
-    return [None if v == "" or (v.__class__ is str and v.isspace()) else v for v in row]
+    """Empty and whitespace-only strings become None; short texts are shared."""
+    return [None if v == "" or (v.__class__ is str and v.isspace()) else _shared(v)
+            for v in row]
 
 
 def build_table(sheet_name: str, rows: list[list], known: frozenset[str], merged,
