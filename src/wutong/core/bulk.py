@@ -165,3 +165,18 @@ def produced_ahead(rows: Iterable[Sequence], *, chunk: int = 2000,
                 queue.get_nowait()
             except Empty:
                 worker.join(timeout=0.05)
+
+
+def refresh_statistics(*tables: type[models.Model]) -> None:
+    """Give SQLite's planner fresh statistics after a bulk write.
+
+    Without them it may walk a whole region's index for ``region IN (…) AND id IN (few ids)``
+    instead of starting from the ids (seen at a million talents: 40 ms against 5). A sampled
+    ANALYZE takes well under a second at that size. PostgreSQL's autovacuum does this itself.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

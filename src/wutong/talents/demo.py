@@ -129,6 +129,10 @@ def generate_talents(ctx: DemoContext, region: Region, count: int, employers: li
             children.append((edu, degree, title, employer, position, mode, introduced, born))
         with transaction.atomic():
             made.extend(_write_batch(rows, children, rng))
+    from wutong.core.bulk import refresh_statistics
+    from wutong.talents.models import TalentNameKey
+
+    refresh_statistics(Talent, TalentNameKey)
     return made
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wutong.core.audit import audit_log
-from wutong.core.bulk import produced_ahead, raw_insert
+from wutong.core.bulk import produced_ahead, raw_insert, refresh_statistics
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, match_headers, normalize_header
 from wutong.core.imports.errors import CellError, ImportRefused
@@ -32,6 +32,7 @@ from wutong.talents.models import (
     IdType,
     IntroductionMode,
     Talent,
+    TalentNameKey,
 )
 from wutong.talents.rows import insert_talents, refresh_name_keys
 from wutong.talents.services import identity_from_id_number
@@ -172,6 +173,7 @@ def talent_import(*, user, path, filename: str, default_region: Region,
     with transaction.atomic():
         result.created, result.updated = _write(user, parsed, context, progress,
                                                 len(table.rows))
+        refresh_statistics(Talent, TalentNameKey)
         audit_log(actor=user, action=AuditAction.CREATE, object_type="talents.Talent",
                   object_repr=_("批量导入：%(file)s") % {"file": filename[:100]},
                   region_id=default_region.pk,
