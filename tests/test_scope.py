@@ -148,3 +148,19 @@ def test_form_rejects_region_outside_scope(world, login):
 
 def test_member_unit_cannot_open_user_admin(world, login):
     assert login(world["member"]).get("/accounts/users/new/").status_code == 403
+
+
+def test_own_rows_outside_the_region_stay_reachable_and_none_are_invented(world):
+    """A district clerk who is also a talent on file in another district reaches that one
+    file, and nothing else there; a clerk with no file of their own reaches none."""
+    from wutong.talents.models import Talent
+
+    longfeng = Region.objects.get(code="230603")
+    mine = Talent.objects.create(region=longfeng, name="办事员本人", account=world["district"])
+    other = Talent.objects.create(region=longfeng, name="别人")
+    district_view = set(Talent.objects.restrict(world["district"]).values_list("pk", flat=True))
+    assert mine.pk in district_view and other.pk not in district_view
+    city_view = set(Talent.objects.restrict(world["city"]).values_list("pk", flat=True))
+    assert {mine.pk, other.pk} <= city_view
+    assert not Talent.objects.restrict(world["other_city"]).filter(
+        pk__in=[mine.pk, other.pk]).exists()
