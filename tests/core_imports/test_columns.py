@@ -122,3 +122,25 @@ def test_roster_as_offices_send_it(tmp_path):
     ]
     assert [(p.row, p.column, p.message) for p in result.problems] == [
         (6, "身份证号 （必填）", "身份证号码被 Excel 转成了数字，请将该列设为文本格式后重新填写")]
+
+
+def test_a_memoized_parser_answers_like_the_parser_for_every_repeat():
+    from wutong.core.imports import parsers
+    from wutong.core.imports.columns import memoized
+    from wutong.core.imports.errors import CellError
+
+    calls = []
+
+    def counting(cell):
+        calls.append(cell)
+        return parsers.choice(parsers.EDUCATION_SYNONYMS)(cell)
+
+    parse = memoized(counting)
+    assert [parse("博士研究生") for _ in range(3)] == [counting("博士研究生")] * 3
+    assert calls.count("博士研究生") == 2  # once through the cache, once directly
+    for _ in range(2):  # a refused value is refused every time it comes back
+        with pytest.raises(CellError):
+            parse("博士后")
+    seen = []
+    typed = memoized(lambda cell: seen.append(cell) or type(cell).__name__)
+    assert (typed(1), typed(True), typed(1.0)) == ("int", "bool", "float")

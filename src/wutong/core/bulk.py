@@ -107,9 +107,9 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+            cursor.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) "
                            "FROM generate_series(1, %s)", [table, pk, count])
-            return [row[0] for row in cursor.fetchall()]
+            return list(cursor.fetchone()[0])
         quoted = connection.ops.quote_name(table)
         cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {quoted}")  # noqa: S608
         highest = cursor.fetchone()[0] or 0

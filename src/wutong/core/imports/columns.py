@@ -124,7 +124,8 @@ def parse_rows(table, columns: list[Column], match: HeaderMatch | None = None) -
     """
     if match is None:
         match = match_headers(table.headers, columns)
-    plan = [(c.key, match.index[c.key], c.parse, table.headers[match.index[c.key]], c.required)
+    plan = [(c.key, match.index[c.key], memoized(c.parse) if c.parse else None,
+             table.headers[match.index[c.key]], c.required)
             for c in columns if c.key in match.index]
     required_message = _("必填，不能为空")
     records: list[tuple[int, dict[str, object]]] = []
@@ -161,3 +162,26 @@ def _parse(rows, plan, width, row_no, required_message, records, append_problem)
                 append_problem(Problem(row_no, header, required_message))
             record[key] = value
         records.append((row_no, record))
+
+
+def memoized(parse: Callable[[object], object], limit: int = 20_000) -> Callable[[object], object]:
+    """``parse`` remembering its answers (and refusals) for one sheet: a column repeats the
+    same few values down 100,000 rows (男, 博士研究生, 2023.5), and parsing each once is enough.
+    Values are told apart by type too (1, 1.0 and True are equal in Python, not in a cell)."""
+    cache: dict[tuple[type, object], tuple[bool, object]] = {}
+
+    def parse_once(cell):
+        key = (cell.__class__, cell)
+        hit = cache.get(key)
+        if hit is None:
+            try:
+                hit = (True, parse(cell))
+            except CellError as exc:
+                hit = (False, exc)
+            if len(cache) < limit:
+                cache[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise hit[1]
+
+    return parse_once
