@@ -68,3 +68,13 @@ def test_ids_are_given_after_every_id_ever_used(world):
 def test_ids_are_refused_outside_a_transaction():
     with pytest.raises(RuntimeError):
         allocate_ids(Pool, 3)  # another writer could take them before the rows go in
+
+
+def test_rows_produced_ahead_are_converted_like_the_others(world):
+    region = Region.objects.get(code="230602")
+    fields = [{"key": "field", "label": "研究领域"}]
+    with transaction.atomic():
+        ids = allocate_ids(Pool, 2)
+        raw_insert(Pool, ("id", "region_id", "name", "description", "extra_fields"),
+                   ((pk, region.pk, f"库{pk}", "", fields) for pk in ids), ahead=True)
+    assert [p.extra_fields for p in Pool.objects.filter(pk__in=ids)] == [fields, fields]

@@ -32,10 +32,11 @@ def _converter(field: models.Field, vendor: str):
         return None
     if isinstance(field, models.DateTimeField):
         cache: dict = {}  # imports stamp every row with the same time
+        ops = connection.ops  # this thread's: the conversion may run in a producer thread
 
         def adapt(value):
             if value not in cache:
-                cache[value] = connection.ops.adapt_datetimefield_value(value)
+                cache[value] = ops.adapt_datetimefield_value(value)
             return cache[value]
 
         return adapt
@@ -45,15 +46,20 @@ def _converter(field: models.Field, vendor: str):
 
 
 def raw_insert(model: type[models.Model], fields: Sequence[str],
-               rows: Iterable[Sequence], batch_size: int = 5000) -> int:
-    """Insert ``rows`` (tuples in the order of ``fields``, attnames like ``region_id``)."""
+               rows: Iterable[Sequence], batch_size: int = 5000, *,
+               ahead: bool = False) -> int:
+    """Insert ``rows`` (tuples in the order of ``fields``, attnames like ``region_id``).
+
+    ``ahead``: produce the rows (and their conversions) in a worker thread while the
+    database writes the previous ones (``produced_ahead``); ``rows`` must not touch the
+    database then."""
     meta = model._meta
     model_fields = [meta.get_field(f) for f in fields]  # get_field knows attnames too
     columns = [f.column for f in model_fields]
     converters = [(i, c) for i, f in enumerate(model_fields)
                   if (c := _converter(f, connection.vendor)) is not None]
 
-    def prepared(row):
+    def converted(row, converters=tuple(converters)):
         if not converters:
             return row
         row = list(row)
@@ -61,6 +67,12 @@ def raw_insert(model: type[models.Model], fields: Sequence[str],
             row[i] = convert(row[i])
         return row
 
+    prepared = converted
+    if ahead:  # converted in the producer too; nothing left to do here
+        rows = produced_ahead(converted(row) for row in rows)
+
+        def prepared(row):
+            return row
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     column_sql = ", ".join(quote(c) for c in columns)

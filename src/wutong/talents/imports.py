@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wutong.core.audit import audit_log
-from wutong.core.bulk import produced_ahead, raw_insert, refresh_statistics
+from wutong.core.bulk import raw_insert, refresh_statistics
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, match_headers, memoized, normalize_header
 from wutong.core.imports.errors import CellError, ImportRefused
@@ -341,7 +341,7 @@ def _write(user, parsed, ctx: _Context, progress, total: int) -> tuple[int, int]
                 get("introduced_on"), get("introduction_mode") or "",
                 ctx.categories.get(row_no, ""), get("honours") or "", [], True, now, now)
 
-    ids = insert_talents(produced_ahead(new_rows()), len(new_values))
+    ids = insert_talents(new_rows(), len(new_values), ahead=True)
     if progress:
         progress(total + total // 2, total * 2)
     _write_histories(ids, new_values)

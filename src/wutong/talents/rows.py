@@ -31,10 +31,11 @@ def name_columns(name: str) -> tuple[str, str, str]:
     return sort_key(name), keys.pinyin, keys.initials
 
 
-def insert_talents(rows: Iterable[tuple], count: int) -> list[int]:
+def insert_talents(rows: Iterable[tuple], count: int, *, ahead: bool = False) -> list[int]:
     """Insert ``count`` new files, ``rows`` being tuples of ROW_FIELDS (region_id, name,
     id_type, …), with their name keys. Returns their ids in order. Runs inside the caller's
-    transaction; ``rows`` may be a generator (see ``core.bulk.produced_ahead``)."""
+    transaction. ``ahead``: ``rows`` is a generator doing work of its own (encryption) and
+    is run in a worker thread while the database writes (``core.bulk.raw_insert``)."""
     ids = allocate_ids(Talent, count)
     keys: list[tuple[int, int, str]] = []
 
@@ -46,7 +47,7 @@ def insert_talents(rows: Iterable[tuple], count: int) -> list[int]:
                 keys.extend((pk, region_id, k) for k in found.others)
             yield (pk, region_id, name, sort_key(name), found.pinyin, found.initials, *row[2:])
 
-    raw_insert(Talent, FIELDS, full_rows())
+    raw_insert(Talent, FIELDS, full_rows(), ahead=ahead)
     raw_insert(TalentNameKey, ("talent_id", "region_id", "key"), keys)
     return ids
 
