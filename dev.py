@@ -132,6 +132,8 @@ def test(pytest_args: list[str]) -> None:
         env["WUTONG_SKIP_BROWSER"] = "1"
     if not port_open("127.0.0.1", 6379):
         banner("REDIS TESTS SKIPPED: nothing listens on 127.0.0.1:6379.")
+    if not pytest_args:  # the whole suite, on both cores
+        pytest_args = ["-n", "2"]
     failures = 0
     say("test suite on SQLite")
     failures += run(PY, "-m", "pytest", *pytest_args, env=env, check=False) != 0

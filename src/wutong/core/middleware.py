@@ -35,6 +35,17 @@ class RequestIdMiddleware:
 PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/api/", "/healthz")
 
 
+def register_public_prefix(prefix: str) -> None:
+    """Pages under ``prefix`` open without logging in (a policy calculator, a public notice
+    board). Called from an app's ``ready()``; such pages must show nobody's personal data
+    and write nothing on an anonymous visitor's behalf."""
+    global PUBLIC_PREFIXES
+    if not prefix.startswith("/") or not prefix.endswith("/") or len(prefix) < 3:
+        raise ValueError(f"a public prefix is a path like /app/page/, not {prefix!r}")
+    if prefix not in PUBLIC_PREFIXES:
+        PUBLIC_PREFIXES = (*PUBLIC_PREFIXES, prefix)
+
+
 class LoginRequiredMiddleware:
     """Every page needs a logged-in user, except the login page, static files and the API
     (which authenticates on its own, by token or session)."""
