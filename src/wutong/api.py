@@ -18,6 +18,7 @@ from wutong.accounts.api import router as accounts_router
 from wutong.core.api import router as core_router
 from wutong.core.errors import AppError
 from wutong.orgs.api import router as orgs_router
+from wutong.policies.api import router as policies_router
 from wutong.talents.api import router as talents_router
 
 
@@ -111,3 +112,4 @@ api.add_router("/", core_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/employers/", orgs_router)
 api.add_router("/talents/", talents_router)
+api.add_router("/policies/", policies_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "wutong.accounts",
     "wutong.orgs",
     "wutong.talents",
+    "wutong.policies",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("wutong.accounts.urls")),
     path("employers/", include("wutong.orgs.urls")),
     path("talents/", include("wutong.talents.urls")),
+    path("policies/", include("wutong.policies.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("healthz", home.healthz, name="healthz"),

@@ -1,0 +1,141 @@
+"""The scan (免申即享): every published benefit over the whole registry at once.
+
+``scan_run`` fills the candidate table (``policies.candidates``: one INSERT … SELECT per
+benefit, then exclusion groups), and diffs it against the live entitlements in four
+statements: open offers no longer found are superseded, amounts changed are updated (the old
+amount kept), new ones inserted; a ``ScanRun`` records the counts, per benefit too. Accepted
+and dismissed entitlements are left as the talent decided. Running it twice changes nothing.
+"""
+
+# SQL here is built from table names of this app and integer ids only; every value is a bound
+# parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from wutong.core.audit import audit_log
+from wutong.core.models.audit import AuditAction
+from wutong.policies import candidates
+from wutong.policies.engine import published_specs
+from wutong.policies.models import Benefit, Entitlement, ScanRun
+
+log = logging.getLogger("wutong.policies.scan")
+
+
+@contextmanager
+def _timed(step: str):
+    start = time.perf_counter()
+    yield
+    log.info("scan step %s: %.2f s", step, time.perf_counter() - start)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def scan_run(*, region=None, on: dt.date | None = None, user=None, trigger: str = "manual",
+             progress=None) -> ScanRun:
+    """Scan the published benefits of ``region`` (its subtree; all when None) on ``on``."""
+    on = on or today()
+    started = time.perf_counter()
+    benefits = Benefit.objects.all()
+    if region is not None:
+        benefits = benefits.filter(region__path__startswith=region.path)
+    with transaction.atomic():
+        run = ScanRun.objects.create(on_date=on, started_by=user, trigger=trigger,
+                                     region=region)
+        specs = published_specs(benefits, on)
+        scope_ids = list(benefits.values_list("pk", flat=True))
+        candidates.reset_table()
+        with _timed("candidates"):
+            found = candidates.fill(specs, on, progress=progress)
+        with _timed("exclusion"):
+            found.update(candidates.finish(grouped=any(s.group for s in specs)))
+        counts = _apply(run, scope_ids, found)
+        candidates.drop_tables()
+        run.benefits = len(specs)
+        run.found, run.added, run.removed, run.amount_changed = counts["totals"]
+        run.per_benefit = counts["per_benefit"]
+        run.finished_at = timezone.now()
+        run.seconds = round(time.perf_counter() - started, 3)
+        run.save()
+        audit_log(actor=user, action=AuditAction.OTHER, obj=run,
+                  object_repr=f"免申即享扫描 {on}", region_id=region.pk if region else None,
+                  extra={"benefits": run.benefits, "added": run.added, "removed": run.removed,
+                         "amount_changed": run.amount_changed})
+    return run
+
+
+def scan_all(*, on: dt.date | None = None, trigger: str = "nightly") -> list[ScanRun]:
+    """The nightly scan: one run per place (the highest regions that have benefits), so each
+    office sees its own run and its figures, never another place's."""
+    from wutong.core.models import Region
+
+    paths = sorted(set(Benefit.objects.values_list("region__path", flat=True)))
+    tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return [scan_run(region=region, on=on, trigger=trigger)
+            for region in Region.objects.filter(path__in=tops).order_by("path")]
+
+
+def _apply(run: ScanRun, scope_ids: list[int], found: dict[int, int]) -> dict:
+    ent = Entitlement._meta.db_table
+    cand = candidates.TABLE
+    if not scope_ids:
+        return {"totals": (0, 0, 0, 0), "per_benefit": {}}
+    ids = ",".join(str(int(i)) for i in scope_ids)
+    match = (f"c.side = 0 AND c.talent_id = {ent}.talent_id "
+             f"AND c.benefit_id = {ent}.benefit_id")
+    with connection.cursor() as cursor, _timed("superseded"):
+        cursor.execute(
+            f"UPDATE {ent} SET status = 'superseded', ended_run_id = %s "
+            f"WHERE benefit_id IN ({ids}) AND status IN ('new', 'offered') "
+            f"AND NOT EXISTS (SELECT 1 FROM {cand} c WHERE {match}) RETURNING benefit_id",
+            [run.pk])
+        removed = Counter(b for (b,) in cursor.fetchall())
+    with connection.cursor() as cursor, _timed("changed"):
+        cursor.execute(
+            f"UPDATE {ent} SET "
+            f"changed_run_id = CASE WHEN amount_fen <> (SELECT c.amount FROM {cand} c "
+            f"WHERE {match}) THEN %s ELSE changed_run_id END, "
+            f"previous_amount_fen = CASE WHEN amount_fen <> (SELECT c.amount FROM {cand} c "
+            f"WHERE {match}) THEN amount_fen ELSE previous_amount_fen END, "
+            f"amount_fen = (SELECT c.amount FROM {cand} c WHERE {match}), "
+            f"tier = (SELECT c.tier FROM {cand} c WHERE {match}), "
+            f"rule_version_id = (SELECT c.version_id FROM {cand} c WHERE {match}) "
+            f"WHERE benefit_id IN ({ids}) AND status IN ('new', 'offered') "
+            f"AND EXISTS (SELECT 1 FROM {cand} c WHERE {match} AND (c.amount <> {ent}.amount_fen "
+            f"OR c.tier <> {ent}.tier OR c.version_id <> {ent}.rule_version_id)) "
+            f"RETURNING benefit_id, changed_run_id", [run.pk])
+        changed = Counter(b for b, changed_run in cursor.fetchall() if changed_run == run.pk)
+    with connection.cursor() as cursor, _timed("added"):
+        # Mark the candidates no live entitlement holds (the probe is written exactly as the
+        # partial unique index's condition, so SQLite uses that index), then insert them in
+        # the unique index's order.
+        cursor.execute(
+            f"UPDATE {cand} SET keep = 2 WHERE side = 0 AND NOT EXISTS (SELECT 1 FROM {ent} e "
+            f"WHERE e.talent_id = {cand}.talent_id AND e.benefit_id = {cand}.benefit_id "
+            f"AND NOT (e.status = 'superseded')) RETURNING benefit_id")
+        added = Counter(b for (b,) in cursor.fetchall())
+        cursor.execute(
+            f"INSERT INTO {ent} (talent_id, benefit_id, region_id, rule_version_id, tier, "
+            f"amount_fen, found_on, status, found_run_id) "
+            f"SELECT c.talent_id, c.benefit_id, c.region_id, c.version_id, c.tier, c.amount, "
+            f"%s, 'new', %s FROM {cand} c WHERE c.keep = 2 AND c.side = 0 "
+            f"ORDER BY c.talent_id, c.benefit_id", [run.on_date, run.pk])
+    per_benefit = {}
+    for pk in set(found) | set(removed) | set(changed):
+        per_benefit[str(pk)] = {"found": int(found.get(pk, 0)), "added": added.get(pk, 0),
+                                "removed": removed.get(pk, 0),
+                                "amount_changed": changed.get(pk, 0)}
+    totals = tuple(sum(v[k] for v in per_benefit.values())
+                   for k in ("found", "added", "removed", "amount_changed"))
+    return {"totals": totals, "per_benefit": per_benefit}
