@@ -47,7 +47,8 @@ class PolicyForm(forms.Form):
     effective_to = forms.DateField(label=_("失效日期"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
     parent = forms.ModelChoiceField(label=_("所属主政策（“1+N”中的“1”）"), required=False,
-                                    queryset=Policy.objects.none())
+                                    queryset=Policy.objects.none(),
+                                    empty_label=_("— 无（本身是主政策）—"))
     text = forms.CharField(label=_("政策原文"), required=False, widget=forms.Textarea(
         attrs={"rows": 6}))
 
@@ -72,10 +73,12 @@ class FundForm(forms.Form):
 
 class BenefitForm(forms.Form):
     name = forms.CharField(label=_("事项名称"), max_length=120)
-    policy = forms.ModelChoiceField(label=_("政策文件"), queryset=Policy.objects.none())
+    policy = forms.ModelChoiceField(label=_("政策文件"), queryset=Policy.objects.none(),
+                                    empty_label=_("— 请选择 —"))
     region = RegionField(label=_("适用地区"))
     summary = forms.CharField(label=_("简介"), max_length=300, required=False)
-    fund = forms.ModelChoiceField(label=_("资金来源"), required=False, queryset=Fund.objects.none())
+    fund = forms.ModelChoiceField(label=_("资金来源"), required=False, queryset=Fund.objects.none(),
+                                  empty_label=_("— 不从专项资金支付 —"))
     payment_kind = forms.ChoiceField(label=_("发放方式"), choices=PaymentKind.choices)
     periods = forms.IntegerField(label=_("期数（月数或年数）"), min_value=1, max_value=120,
                                  initial=1)
