@@ -69,8 +69,8 @@ def _prepare(size: int):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {supplement} (talent_id, social_insurance_months_local, "  # noqa: S608
-            f"owns_housing_locally, as_of, source) SELECT id, id % 61, "
-            f"CASE WHEN id % 3 = 0 THEN TRUE ELSE FALSE END, %s, 'bench' "
+            f"owns_housing_locally, as_of, source) SELECT id, MOD(id, 61), "
+            f"CASE WHEN MOD(id, 3) = 0 THEN TRUE ELSE FALSE END, %s, 'bench' "
             f"FROM {Talent._meta.db_table}", [ON])
     city = Region.objects.get(code="230600")
     policy = Policy.objects.create(region=city, title="大庆市人才政策（测试）",
