@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from wutong.core.errors import OutOfScope
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, known_headers, match_headers, parse_rows
 from wutong.core.imports.errors import CellError, ImportRefused
-from wutong.core.imports.jobs import import_job_execute, import_job_start
+from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy
 from wutong.core.models import CodeItem, Job, Region
@@ -182,22 +181,6 @@ def columns() -> list[Column]:
         Column("contact_phone", "联系电话", ("联系人电话", "联系人手机", "联系方式", "手机",
                                             "手机号码", "电话"), parse=parsers.mobile),
     ]
-
-
-@dataclass
-class ImportResult:
-    """What an import did, or why it did not."""
-
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_file: Path | None = None
-    unknown_headers: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def employer_import(*, user, path, filename: str, default_region: Region,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -20,7 +20,7 @@ from wutong.core.bulk import raw_insert, refresh_statistics
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, match_headers, memoized, normalize_header
 from wutong.core.imports.errors import CellError, ImportRefused
-from wutong.core.imports.jobs import import_job_execute, import_job_start
+from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy
 from wutong.core.models import CodeItem, Job, Region
@@ -112,22 +112,6 @@ def columns() -> list[Column]:
 
 def known_headers(cols: list[Column]) -> set[str]:
     return {normalize_header(n) for c in cols for n in (c.label, *c.synonyms)}
-
-
-@dataclass
-class ImportResult:
-    """What an import did, or why it did not."""
-
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_file: Path | None = None
-    unknown_headers: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def talent_import(*, user, path, filename: str, default_region: Region,

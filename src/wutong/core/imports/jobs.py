@@ -17,6 +17,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,28 @@ from django.utils.translation import gettext as _
 
 from wutong.core import context
 from wutong.core.imports.errors import ImportRefused
-from wutong.core.imports.report import summarize
+from wutong.core.imports.report import Problem, summarize
 from wutong.core.models import Job, Region
 from wutong.core.models.jobs import JobStatus
 from wutong.core.security import crypto
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did not: what a runner returns."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_file: Path | None = None
+    unknown_headers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".txt")
 
