@@ -24,7 +24,7 @@ from wutong.core.imports.columns import Column, known_headers, match_headers, pa
 from wutong.core.imports.errors import CellError, ImportRefused
 from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
 from wutong.core.imports.reader import read_table
-from wutong.core.imports.report import Problem, write_problem_copy
+from wutong.core.imports.report import Problem, write_problem_copy, write_template
 from wutong.core.models import CodeItem, Job, Region
 from wutong.core.models.audit import AuditAction
 from wutong.core.security import crypto
@@ -373,30 +373,13 @@ TEMPLATE_NOTES = (
 
 def employer_template(path: Path) -> None:
     """The import template: the columns in the usual order, one example row, and notes."""
-    import xlsxwriter
-
-    cols = columns()
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                         "strings_to_numbers": False})
-    ws = wb.add_worksheet("用人单位")
-    head = wb.add_format({"bold": True, "bg_color": "#E5F0EB", "border": 1})
-    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
-    text = wb.add_format({"num_format": "@"})
     example = {"name": "大庆华鑫石化有限公司", "uscc": "91230602MA1BXXXXXX（18 位）",
                "short_name": "华鑫石化", "type": "企业", "ownership": "民营",
                "industry": "25", "region": "萨尔图区", "labels": "高新技术企业、专精特新",
                "address": "大庆市萨尔图区世纪大道 1 号", "contact_name": "王经理",
                "contact_phone": "13912345678"}
-    for col, column in enumerate(cols):
-        ws.write_string(0, col, column.label + ("*" if column.required else ""),
-                        required if column.required else head)
-        ws.set_column(col, col, 18 if column.key in ("name", "uscc", "address") else 12, text)
-        ws.write_string(1, col, example.get(column.key, ""))
-    notes = wb.add_worksheet("填表说明")
-    notes.set_column(0, 0, 100)
-    for row, line in enumerate(TEMPLATE_NOTES):
-        notes.write_string(row, 0, line)
-    wb.close()
+    write_template(path, sheet="用人单位", columns=columns(), example=example,
+                   notes=TEMPLATE_NOTES, wide=("name", "uscc", "address"))
 
 
 def import_start(*, user, upload, region: Region) -> Job:

@@ -22,7 +22,7 @@ from wutong.core.imports.columns import Column, match_headers, memoized, normali
 from wutong.core.imports.errors import CellError, ImportRefused
 from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
 from wutong.core.imports.reader import read_table
-from wutong.core.imports.report import Problem, write_problem_copy
+from wutong.core.imports.report import Problem, write_problem_copy, write_template
 from wutong.core.models import CodeItem, Job, Region
 from wutong.core.models.audit import AuditAction
 from wutong.core.security import crypto
@@ -397,15 +397,6 @@ def _apply_updates(updates: dict[int, dict], ctx: _Context) -> list[int]:
 
 def talent_template(path: Path) -> None:
     """The import template: the columns in the usual order, one example row, and notes."""
-    import xlsxwriter
-
-    cols = columns()
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                         "strings_to_numbers": False})
-    ws = wb.add_worksheet("人才信息")
-    head = wb.add_format({"bold": True, "bg_color": "#E5F0EB", "border": 1})
-    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
-    text = wb.add_format({"num_format": "@"})
     example = {"name": "张三", "id_type": "居民身份证", "id_number": "230602199001011238",
                "sex": "男", "birth_date": "1990-01-01", "ethnic_group": "汉族",
                "political_status": "中共党员", "phone": "13912345678", "education": "博士研究生",
@@ -413,15 +404,8 @@ def talent_template(path: Path) -> None:
                "title_level": "正高级", "employer_name": "（已登记的单位全称）",
                "position": "研发总监", "introduced_on": "2023.5", "introduction_mode": "刚性引进",
                "category": "C", "nationality": "中国"}
-    for col, column in enumerate(cols):
-        ws.write_string(0, col, column.label + ("*" if column.required else ""),
-                        required if column.required else head)
-        ws.set_column(col, col, 14, text)
-        ws.write_string(1, col, str(example.get(column.key, "")))
-    notes = wb.add_worksheet("填表说明")
-    for row, line in enumerate(TEMPLATE_NOTES):
-        notes.write_string(row, 0, line)
-    wb.close()
+    write_template(path, sheet="人才信息", columns=columns(), example=example,
+                   notes=TEMPLATE_NOTES)
 
 
 TEMPLATE_NOTES = (

@@ -135,3 +135,28 @@ def write_problem_copy(table: Table, problems: list[Problem], path: str | PathLi
                 ws.write_string(out_row, width, note, note_fmt)
     finally:
         wb.close()
+
+
+def write_template(path, *, sheet: str, columns, example: dict[str, str],
+                   notes: tuple[str, ...], wide: tuple[str, ...] = ()) -> None:
+    """An importer's downloadable template: the columns in their usual order (required ones
+    marked * and coloured), one example row, text format so Excel keeps ID numbers and codes
+    as typed, and a sheet of notes."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                         "strings_to_numbers": False})
+    ws = wb.add_worksheet(sheet)
+    head = wb.add_format({"bold": True, "bg_color": "#E5F0EB", "border": 1})
+    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+    text = wb.add_format({"num_format": "@"})
+    for col, column in enumerate(columns):
+        ws.write_string(0, col, column.label + ("*" if column.required else ""),
+                        required if column.required else head)
+        ws.set_column(col, col, 18 if column.key in wide else 14, text)
+        ws.write_string(1, col, str(example.get(column.key, "")))
+    sheet_notes = wb.add_worksheet("填表说明")
+    sheet_notes.set_column(0, 0, 100)
+    for row, line in enumerate(notes):
+        sheet_notes.write_string(row, 0, line)
+    wb.close()
