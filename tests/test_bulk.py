@@ -78,3 +78,23 @@ def test_rows_produced_ahead_are_converted_like_the_others(world):
         raw_insert(Pool, ("id", "region_id", "name", "description", "extra_fields"),
                    ((pk, region.pk, f"库{pk}", "", fields) for pk in ids), ahead=True)
     assert [p.extra_fields for p in Pool.objects.filter(pk__in=ids)] == [fields, fields]
+
+
+def _double(values: list) -> list:
+    return [v * 2 for v in values]
+
+
+def _refuse(values: list) -> list:
+    raise ValueError("bad chunk")
+
+
+def test_work_mapped_in_a_child_process_comes_back_in_order():
+    from wutong.core.bulk import mapped_in_child
+
+    items = list(range(23_456))
+    assert list(mapped_in_child(_double, items, chunk=1000, threshold=0)) == [
+        i * 2 for i in items]
+    assert list(mapped_in_child(_double, items[:10], threshold=100)) == [  # here, inline
+        i * 2 for i in range(10)]
+    with pytest.raises(ValueError, match="bad chunk"):
+        list(mapped_in_child(_refuse, items, chunk=1000, threshold=0))

@@ -202,3 +202,18 @@ def test_imported_names_are_found_in_every_reading_and_renames_follow(
     assert "更新 1 人" in job.message
     assert found("stf") == found("单田") == set()
     assert found("lj") == found("yuejia") == found("乐") == {"乐嘉"}
+
+
+def test_a_long_roster_is_sealed_by_a_worker_process_and_reads_back(
+        world, login, people, django_capture_on_commit_callbacks, monkeypatch):
+    from wutong.talents import imports
+
+    monkeypatch.setattr(imports, "PARALLEL_SEAL_THRESHOLD", 1)  # the path 20,000 rows take
+    content = sheet([["张三", people["a"], "博士", "", "13912345678", "", "", "", ""],
+                     ["李四", people["b"], "硕士", "", "", "", "", "", ""]])
+    job = run(login(world["district"]), django_capture_on_commit_callbacks, content)
+    assert job.status == "succeeded", job.message
+    zhang, li = Talent.objects.get(name="张三"), Talent.objects.get(name="李四")
+    assert zhang.id_number.reveal() == people["a"] and li.id_number.reveal() == people["b"]
+    assert zhang.phone.reveal() == "13912345678" and li.phone is None
+    assert Talent.objects.filter(phone_bidx=zhang.phone.blind_index).count() == 1

@@ -9,9 +9,11 @@ PostgreSQL. Only for trusted, already validated data inside a service's transact
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from queue import Empty, Queue
 
 from django.db import connection, models
@@ -194,3 +196,39 @@ def refresh_statistics(*tables: type[models.Model]) -> None:
         cursor.execute("PRAGMA analysis_limit=1000")
         for model in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def mapped_in_child(func: Callable[[list], list], items: list, *, chunk: int = 5000,
+                    threshold: int = 20_000, ahead: int = 3) -> Iterator:
+    """``func`` over ``items`` in chunks, in one forked worker process, results in order.
+
+    For pure, CPU-bound work on many values (encrypting a roster's personal data): the worker
+    uses the second core while this process writes to the database, instead of competing with
+    it for the interpreter lock. ``func`` must be a module-level function taking a list and
+    returning a list of the same length, touching no database (the child inherits this
+    process's connections; it never uses them and leaves without closing them). Below
+    ``threshold`` items, or without ``fork``, it runs here.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if len(items) < threshold or "fork" not in multiprocessing.get_all_start_methods():
+        for start in range(0, len(items), chunk):
+            yield from func(items[start:start + chunk])
+        return
+    starts = iter(range(0, len(items), chunk))
+    with ProcessPoolExecutor(max_workers=1,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        # A few chunks in flight: the worker stays busy, the results wait in small numbers.
+        pending = deque(pool.submit(func, items[start:start + chunk])
+                        for start in itertools.islice(starts, ahead))
+        try:
+            while pending:
+                done = pending.popleft().result()
+                start = next(starts, None)
+                if start is not None:
+                    pending.append(pool.submit(func, items[start:start + chunk]))
+                yield from done
+        finally:
+            for future in pending:
+                future.cancel()

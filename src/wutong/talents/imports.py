@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wutong.core.audit import audit_log
-from wutong.core.bulk import raw_insert, refresh_statistics
+from wutong.core.bulk import mapped_in_child, raw_insert, refresh_statistics
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, match_headers, memoized, normalize_header
 from wutong.core.imports.errors import CellError, ImportRefused
@@ -295,10 +295,22 @@ UPDATABLE = ("name", "sex", "birth_date", "ethnic_group", "political_status", "e
              "introduction_mode", "honours")
 
 
+# Rosters at least this long have their personal data sealed by a worker process.
+PARALLEL_SEAL_THRESHOLD = 20_000
+
+
+def _seal(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str | None, str | None]]:
+    """(ID number, phone) → (ID ciphertext, phone ciphertext, phone blind index)."""
+    encrypt, blind_index = crypto.encrypt, crypto.blind_index
+    return [(encrypt(number, kind="id_number"),
+             encrypt(phone, kind="phone") if phone else None,
+             blind_index("phone", phone) if phone else None) for number, phone in pairs]
+
+
 def _write(user, parsed, ctx: _Context, progress, total: int) -> tuple[int, int]:
-    """New files go in as raw rows with their name keys and histories, their personal data
-    encrypted and indexed by a worker thread while the database writes the rows before;
-    files already in the registry are updated through the ORM."""
+    """New files go in as raw rows with their name keys and histories; their personal data
+    is sealed by a worker process and the rows built by a worker thread while the database
+    writes the rows before. Files already in the registry are updated through the ORM."""
     from django.utils import timezone
 
     now = timezone.now()
@@ -306,20 +318,19 @@ def _write(user, parsed, ctx: _Context, progress, total: int) -> tuple[int, int]
     new_values = [v for v in parsed if v["_bidx"] not in ctx.existing]
     # In the order of the (region, name) indexes: their pages then fill one after another.
     new_values.sort(key=lambda v: (ctx.regions[v["_row"]].pk, sort_key(v["name"])))
-    encrypt, blind_index = crypto.encrypt, crypto.blind_index
+    sealed = mapped_in_child(_seal, [(v["id_number"], v.get("phone")) for v in new_values],
+                             threshold=PARALLEL_SEAL_THRESHOLD)
 
     def new_rows():
-        for values in new_values:
-            phone = values.get("phone")
+        for values, (id_token, phone_token, phone_bidx) in zip(new_values, sealed,
+                                                               strict=True):
             get = values.get
             row_no = values["_row"]
             yield (
-                ctx.regions[row_no].pk, values["name"], values["id_type"],
-                encrypt(values["id_number"], kind="id_number"), values["_bidx"],
-                get("nationality") or "中国", get("sex") or "", get("birth_date"),
-                get("ethnic_group") or "", get("political_status") or "",
-                encrypt(phone, kind="phone") if phone else None,
-                blind_index("phone", phone) if phone else None, get("email") or "",
+                ctx.regions[row_no].pk, values["name"], values["id_type"], id_token,
+                values["_bidx"], get("nationality") or "中国", get("sex") or "",
+                get("birth_date"), get("ethnic_group") or "", get("political_status") or "",
+                phone_token, phone_bidx, get("email") or "",
                 get("education") or "", get("degree") or "", get("title_level") or "", "",
                 ctx.employers.get(row_no), get("position") or "", "",
                 get("introduced_on"), get("introduction_mode") or "",
