@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from wutong.core.errors import AppError
-from wutong.core.views.base import apply_app_error, list_page, require_perm
+from wutong.core.views.base import (
+    apply_app_error,
+    import_page,
+    list_page,
+    require_perm,
+    template_download,
+)
 from wutong.orgs import selectors, services
 from wutong.orgs.forms import EmployerForm
 from wutong.orgs.models import Employer, EmployerLabel, EmployerType
@@ -66,40 +71,15 @@ def employer_edit(request, pk: int | None = None):
 
 def employer_import(request):
     """Upload an employer list; the import runs as a job whose page shows the outcome."""
-    from wutong.core.forms import RegionField
-    from wutong.core.imports.errors import ImportRefused
     from wutong.orgs.imports import import_start
 
     require_perm(request.user, "orgs.add_employer")
     require_perm(request.user, "orgs.change_employer")
-    field = RegionField()
-    field.limit_to(request.user)
-    user_region = request.user.region.code if request.user.region else ""
-    error = None
-    if request.method == "POST":
-        try:
-            region = field.clean(request.POST.get("region") or user_region)
-            job = import_start(user=request.user, upload=request.FILES.get("file"),
-                               region=region)
-        except ImportRefused as exc:
-            error = exc.message
-        except forms.ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            return redirect("core:job_detail", pk=job.pk)
-    return render(request, "orgs/employer_import.html", {
-        "error": error, "region_widget": field.widget.render("region", user_region)})
+    return import_page(request, "orgs/employer_import.html", import_start)
 
 
 def employer_import_template(request):
-    import tempfile
-    from pathlib import Path
-
-    from django.http import FileResponse
-
     from wutong.orgs.imports import employer_template
 
     require_perm(request.user, "orgs.add_employer")
-    path = Path(tempfile.mkdtemp()) / "template.xlsx"
-    employer_template(path)
-    return FileResponse(path.open("rb"), as_attachment=True, filename="用人单位导入模板.xlsx")
+    return template_download(employer_template, "用人单位导入模板.xlsx")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,13 @@ from wutong.core.codes import code_choices
 from wutong.core.errors import AppError, PermissionDenied
 from wutong.core.models import CodeItem
 from wutong.core.services import personal_data_reveal
-from wutong.core.views.base import apply_app_error, list_page, require_perm
+from wutong.core.views.base import (
+    apply_app_error,
+    import_page,
+    list_page,
+    require_perm,
+    template_download,
+)
 from wutong.talents import selectors, services
 from wutong.talents.forms import TalentForm
 from wutong.talents.models import IntroductionMode, Pool, Talent
@@ -92,43 +97,17 @@ def talent_reveal(request, pk: int, field: str):
 
 def talent_import(request):
     """Upload a roster sheet; the import runs as a job whose page shows the outcome."""
-    from wutong.core.forms import RegionField
-    from wutong.core.imports.errors import ImportRefused
     from wutong.talents.imports import import_start
 
     require_perm(request.user, "talents.add_talent")
-    field = RegionField()
-    field.limit_to(request.user)
-    error = None
-    if request.method == "POST":
-        try:
-            region = field.clean(request.POST.get("region") or request.user.region.code)
-            job = import_start(user=request.user, upload=request.FILES.get("file"),
-                               region=region)
-        except ImportRefused as exc:
-            error = exc.message
-        except forms.ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            return redirect("core:job_detail", pk=job.pk)
-    widget = field.widget.render("region", request.user.region.code if request.user.region
-                                 else "")
-    return render(request, "talents/talent_import.html", {"error": error,
-                                                          "region_widget": widget})
+    return import_page(request, "talents/talent_import.html", import_start)
 
 
 def talent_import_template(request):
-    import tempfile
-    from pathlib import Path
-
-    from django.http import FileResponse
-
     from wutong.talents.imports import talent_template
 
     require_perm(request.user, "talents.add_talent")
-    path = Path(tempfile.mkdtemp()) / "template.xlsx"
-    talent_template(path)
-    return FileResponse(path.open("rb"), as_attachment=True, filename="人才信息导入模板.xlsx")
+    return template_download(talent_template, "人才信息导入模板.xlsx")
 
 
 @require_POST

@@ -64,3 +64,43 @@ def _preferences(request, table, filters: dict, list_key: str | None, saved_filt
     shown = spec.shown_keys(request.user, chosen)
     apply_column_choice(table, spec, shown, chosen=bool(chosen))
     return preferences_context(request, spec, filters, saved_filter, chosen, shown)
+
+
+def import_page(request, template: str, start) -> object:
+    """An importer's upload page: the file and the region the rows default to (within the
+    user's scope); ``start(user=, upload=, region=)`` queues the job, whose page then shows
+    the outcome. Refusals come back on the page in Chinese."""
+    from django.shortcuts import redirect, render
+
+    from wutong.core.forms import RegionField
+    from wutong.core.imports.errors import ImportRefused
+
+    field = RegionField()
+    field.limit_to(request.user)
+    user_region = request.user.region.code if request.user.region else ""
+    error = None
+    if request.method == "POST":
+        try:
+            region = field.clean(request.POST.get("region") or user_region)
+            job = start(user=request.user, upload=request.FILES.get("file"), region=region)
+        except ImportRefused as exc:
+            error = exc.message
+        except forms.ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("core:job_detail", pk=job.pk)
+    return render(request, template, {"error": error,
+                                      "region_widget": field.widget.render("region",
+                                                                           user_region)})
+
+
+def template_download(write, filename: str):
+    """An importer's template, written by ``write(path)``, as a download."""
+    import tempfile
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    path = Path(tempfile.mkdtemp()) / "template.xlsx"
+    write(path)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
