@@ -1,7 +1,8 @@
 """Run benchmarks in a scratch database: python -m benches NAME [NAME …] [--size N] [--db ...].
 
 Several names run one after the other in the same database, so the registry benches
-(``list search person``) generate their million talents once.
+(``list search person``) generate their million talents once. ``WUTONG_BENCH_KEEP=1`` keeps
+the scratch PostgreSQL database afterwards (its name is printed) to study plans.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def main() -> int:
 
             bench.run(args.size or bench.default_size, emit)
     finally:
-        if pg_name:
+        if pg_name and os.environ.get("WUTONG_BENCH_KEEP"):
+            print(f"kept database {pg_name}", file=sys.stderr)
+        elif pg_name:
             from django.db import connections
 
             connections.close_all()

@@ -424,3 +424,39 @@ def test_person_page_section_lists_the_talents_entitlements(setup, login):
     assert "博士安家补贴" in section and "50,000.00" in section
     assert login(setup["other_city"]).get(
         f"/policies/person/{t.pk}/entitlements/").status_code == 404
+
+
+def test_deleting_a_talent_or_a_benefit_takes_its_entitlements(world):
+    """Entitlement references have no FK constraint in the database (derived rows written by
+    the million); Django's on_delete must still leave no orphan behind."""
+    gone = make_talent(education="11")
+    kept = make_talent(education="11")
+    benefit = make_benefit(rule=PHD)
+    other = make_benefit(name="博士津贴", rule=PHD)
+    scan_run(on=ON)
+    assert Entitlement.objects.count() == 4
+    gone.delete()
+    assert set(Entitlement.objects.values_list("talent_id", flat=True)) == {kept.pk}
+    other.delete()
+    assert list(Entitlement.objects.values_list("benefit_id", flat=True)) == [benefit.pk]
+    run = scan_run(on=ON)
+    assert (run.found, run.added, run.removed) == (1, 0, 0)
+
+
+def test_benefits_evaluated_in_one_pass_do_not_disturb_each_other(world):
+    """The scan reads the registry once for many benefits: a rule over the employer must not
+    drop people without one from the other benefits, nor its negation catch them wrongly."""
+    employer = Employer.objects.create(uscc="91230602MA1AAAAB2X", name="萨尔图研究院",
+                                       type="institute",
+                                       region=Region.objects.get(code="230602"))
+    loner = make_talent(education="11")
+    staff = make_talent(education="11", employer=employer)
+    phd = make_benefit(name="博士补贴", rule=PHD)
+    institute = make_benefit(name="院所补贴", rule={"all": [
+        {"fact": "employer_type", "op": "eq", "value": "institute"}]})
+    not_institute = make_benefit(name="非院所补贴", rule={"not": {"all": [
+        {"fact": "employer_type", "op": "eq", "value": "institute"}]}})
+    scan_run(on=ON)
+    held = set(Entitlement.objects.values_list("talent_id", "benefit_id"))
+    assert held == {(loner.pk, phd.pk), (staff.pk, phd.pk), (staff.pk, institute.pk),
+                    (loner.pk, not_institute.pk)}

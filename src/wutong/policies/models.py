@@ -315,16 +315,22 @@ class Entitlement(models.Model):
     At most one live row per talent and benefit; a row that no longer qualifies becomes
     ``superseded`` (history). ``region`` is the talent's region, copied so scoped lists of
     millions of rows read one index.
+
+    Rows are derived (a scan writes millions in one statement), so their references carry no
+    database FK constraint: checking five of them per row doubled a first scan on PostgreSQL.
+    Django still applies every ``on_delete`` (a deleted talent or benefit takes its rows), and
+    the scan only writes ids it has just read in the same transaction.
     """
 
     talent = models.ForeignKey("talents.Talent", on_delete=models.CASCADE,
-                               related_name="+", db_index=False, verbose_name=_("人才"))
+                               related_name="+", db_index=False, db_constraint=False,
+                               verbose_name=_("人才"))
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="entitlements",
-                                db_index=False, verbose_name=_("政策事项"))
+                                db_index=False, db_constraint=False, verbose_name=_("政策事项"))
     region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+",
-                               db_index=False, verbose_name=_("所属地区"))
+                               db_index=False, db_constraint=False, verbose_name=_("所属地区"))
     rule_version = models.ForeignKey(BenefitRuleVersion, null=True, on_delete=models.SET_NULL,
-                                     related_name="+", db_index=False,
+                                     related_name="+", db_index=False, db_constraint=False,
                                      verbose_name=_("规则版本"))
     tier = models.CharField(_("人才类别"), max_length=20, blank=True)
     amount_fen = models.BigIntegerField(_("金额（分）"))
@@ -333,11 +339,11 @@ class Entitlement(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=EntitlementStatus.choices,
                               default=EntitlementStatus.NEW)
     found_run = models.ForeignKey(ScanRun, null=True, on_delete=models.SET_NULL,
-                                  related_name="+", db_index=False)
+                                  related_name="+", db_index=False, db_constraint=False)
     changed_run = models.ForeignKey(ScanRun, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", db_index=False)
+                                    related_name="+", db_index=False, db_constraint=False)
     ended_run = models.ForeignKey(ScanRun, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", db_index=False)
+                                  related_name="+", db_index=False, db_constraint=False)
     offered_at = models.DateTimeField(_("推送时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 

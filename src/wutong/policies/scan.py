@@ -55,6 +55,11 @@ def scan_run(*, region=None, on: dt.date | None = None, user=None, trigger: str 
                                      region=region)
         specs = published_specs(benefits, on)
         scope_ids = list(benefits.values_list("pk", flat=True))
+        if connection.vendor == "postgresql":
+            # Hash joins of millions of candidates against the entitlements fit in memory
+            # (this transaction only).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         candidates.reset_table()
         with _timed("candidates"):
             found = candidates.fill(specs, on, progress=progress)
@@ -117,20 +122,30 @@ def _apply(run: ScanRun, scope_ids: list[int], found: dict[int, int]) -> dict:
             f"RETURNING benefit_id, changed_run_id", [run.pk])
         changed = Counter(b for b, changed_run in cursor.fetchall() if changed_run == run.pk)
     with connection.cursor() as cursor, _timed("added"):
-        # Mark the candidates no live entitlement holds (the probe is written exactly as the
-        # partial unique index's condition, so SQLite uses that index), then insert them in
-        # the unique index's order.
-        cursor.execute(
-            f"UPDATE {cand} SET keep = 2 WHERE side = 0 AND NOT EXISTS (SELECT 1 FROM {ent} e "
-            f"WHERE e.talent_id = {cand}.talent_id AND e.benefit_id = {cand}.benefit_id "
-            f"AND NOT (e.status = 'superseded')) RETURNING benefit_id")
-        added = Counter(b for (b,) in cursor.fetchall())
-        cursor.execute(
-            f"INSERT INTO {ent} (talent_id, benefit_id, region_id, rule_version_id, tier, "
-            f"amount_fen, found_on, status, found_run_id) "
-            f"SELECT c.talent_id, c.benefit_id, c.region_id, c.version_id, c.tier, c.amount, "
-            f"%s, 'new', %s FROM {cand} c WHERE c.keep = 2 AND c.side = 0 "
-            f"ORDER BY c.talent_id, c.benefit_id", [run.on_date, run.pk])
+        # Insert the candidates no live entitlement holds, in the unique index's order (the
+        # probe is written exactly as the partial unique index's condition, so SQLite uses
+        # that index), and count them per benefit without carrying millions of rows back:
+        # PostgreSQL counts the inserted rows in the same statement; SQLite returns ids.
+        columns = ("talent_id, benefit_id, region_id, rule_version_id, tier, amount_fen, "
+                   "found_on, status, found_run_id")
+        fresh = (f"SELECT c.talent_id, c.benefit_id, c.region_id, c.version_id, c.tier, "
+                 f"c.amount FROM {cand} c WHERE c.side = 0 AND NOT EXISTS (SELECT 1 FROM {ent} e "
+                 f"WHERE e.talent_id = c.talent_id AND e.benefit_id = c.benefit_id "
+                 f"AND NOT (e.status = 'superseded'))")
+        if connection.vendor == "postgresql":
+            # The anti-join is planned on its own (MATERIALIZED): with the ORDER BY in the
+            # same query PostgreSQL walked the candidates' index row by row.
+            cursor.execute(
+                f"WITH fresh AS MATERIALIZED ({fresh}), added AS (INSERT INTO {ent} ({columns}) "
+                f"SELECT f.*, %s, 'new', %s FROM fresh f ORDER BY f.talent_id, f.benefit_id "
+                f"RETURNING benefit_id) SELECT benefit_id, count(*) FROM added "
+                f"GROUP BY benefit_id", [run.on_date, run.pk])
+            added = Counter(dict(cursor.fetchall()))
+        else:
+            cursor.execute(f"INSERT INTO {ent} ({columns}) SELECT f.*, %s, 'new', %s "
+                           f"FROM ({fresh}) f ORDER BY f.talent_id, f.benefit_id "
+                           f"RETURNING benefit_id", [run.on_date, run.pk])
+            added = Counter(b for (b,) in cursor.fetchall())
     per_benefit = {}
     for pk in set(found) | set(removed) | set(changed):
         per_benefit[str(pk)] = {"found": int(found.get(pk, 0)), "added": added.get(pk, 0),
