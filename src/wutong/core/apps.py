@@ -19,4 +19,10 @@ class CoreConfig(AppConfig):
         register_nav(NavItem("audit", _("审计日志"), "core:audit_list", order=90,
                              permission="core.view_auditrecord"))
         register_nav(NavItem("jobs", _("后台任务"), "core:job_list", order=95))
+        register_nav(NavItem("inbox", _("我的消息"), "core:inbox", order=96))
         exports.register_core_exporters()
+        from django.core.checks import register
+
+        from wutong.core.notify import check_channels
+
+        register(check_channels)

@@ -10,3 +10,13 @@ def export_run(job_id: str) -> str:
     from wutong.core.services import export_execute
 
     return export_execute(job_id=job_id)
+
+
+@task()
+def deliver_due_reminders() -> dict:
+    """The notification sweep: due reminders become messages, pending deliveries go out."""
+    from dataclasses import asdict
+
+    from wutong.core.notify import notify_sweep
+
+    return asdict(notify_sweep())

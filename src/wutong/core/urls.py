@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wutong.core.views import audit, codes, home, jobs, lists, regions
+from wutong.core.views import audit, codes, home, jobs, lists, notify, regions
 
 app_name = "core"
 
@@ -24,4 +24,9 @@ urlpatterns = [
     path("lists/filters/<int:pk>/delete/", lists.saved_filter_delete,
          name="saved_filter_delete"),
     path("lists/<slug:list_key>/columns/", lists.list_columns, name="list_columns"),
+    path("messages/", notify.inbox, name="inbox"),
+    path("messages/badge/", notify.badge, name="inbox_badge"),
+    path("messages/read-all/", notify.message_read_all, name="message_read_all"),
+    path("messages/<int:pk>/open/", notify.message_open, name="message_open"),
+    path("messages/<int:pk>/read/", notify.message_read, name="message_read"),
 ]
