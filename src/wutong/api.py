@@ -15,8 +15,10 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wutong.accounts.api import router as accounts_router
+from wutong.assessment.api import router as assessment_router
 from wutong.core.api import router as core_router
 from wutong.core.errors import AppError
+from wutong.liaison.api import router as liaison_router
 from wutong.orgs.api import router as orgs_router
 from wutong.policies.api import router as policies_router
 from wutong.talents.api import router as talents_router
@@ -113,3 +115,5 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/employers/", orgs_router)
 api.add_router("/talents/", talents_router)
 api.add_router("/policies/", policies_router)
+api.add_router("/liaison/", liaison_router)
+api.add_router("/assessment/", assessment_router)

@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "wutong.orgs",
     "wutong.talents",
     "wutong.policies",
+    "wutong.cases",
+    "wutong.liaison",
+    "wutong.assessment",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +186,15 @@ if WUTONG_TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured("WUTONG_TASK_BACKEND must be db, rq or immediate")
 TASKS = {"default": TASK_BACKENDS[WUTONG_TASK_BACKEND]}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
+
+# --- Notifications (core.notify) --------------------------------------------------------------
+# Outbound channels, dotted paths of core.notify.Channel subclasses, comma-separated.
+WUTONG_NOTIFY_CHANNELS = [p.strip() for p in (env("WUTONG_NOTIFY_CHANNELS",
+                          "wutong.core.notify.LogChannel") or "").split(",")
+                          if p.strip() and p.strip().lower() != "none"]
+# A reminder or delivery claimed longer ago than this belongs to a dead worker: taken again.
+WUTONG_NOTIFY_CLAIM_SECONDS = env_int("WUTONG_NOTIFY_CLAIM_SECONDS", 600)
+WUTONG_NOTIFY_MAX_ATTEMPTS = env_int("WUTONG_NOTIFY_MAX_ATTEMPTS", 8)
 
 # --- Authentication and sessions ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
