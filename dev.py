@@ -50,12 +50,22 @@ def ensure_venv(extras: str = "") -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     stamp = VENV / f".installed{extras or '-base'}"
     if stamp.exists() and stamp.read_text() == digest:
+        install_assets()
         return
     say("installing dependencies (pinned in pyproject.toml)")
     run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
     target = f".{extras}" if extras else "."
     run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
     stamp.write_text(digest)
+    install_assets()
+
+
+def install_assets() -> None:
+    """ECharts from the npm registry into .venv (integrity-checked; skipped when present).
+    Without it the figures pages show tables, so a failure here only warns."""
+    if run(WUTONG, "install_assets", check=False) != 0:
+        banner("ECharts not installed (no network?): the figures pages will show tables. "
+               "Run `.venv/bin/wutong install_assets` later.")
 
 
 def port_open(host: str, port: int) -> bool:

@@ -26,4 +26,13 @@ def bench(name: str, help: str, default_size: int):
 
 
 def load_all() -> None:
-    from benches import assessment, cases, foundation, grid, liaison, policies, talents  # noqa: F401
+    from benches import (  # noqa: F401
+        assessment,
+        cases,
+        foundation,
+        grid,
+        liaison,
+        policies,
+        stats,
+        talents,
+    )

@@ -6,6 +6,7 @@ The demo defaults let `python3 dev.py up` run with nothing configured; productio
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -104,6 +105,7 @@ INSTALLED_APPS = [
     "wutong.cases",
     "wutong.liaison",
     "wutong.assessment",
+    "wutong.stats",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +279,11 @@ USE_TZ = True
 # --- Static and uploaded files ----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("WUTONG_STATIC_ROOT", str(WUTONG_HOME / "static")))
+# Front-end assets installed from their package registries by `wutong install_assets`
+# (ECharts from npm), outside the source tree: inside the virtual environment by default.
+WUTONG_ASSET_DIR = Path(env("WUTONG_ASSET_DIR", str(Path(sys.prefix) / "share" / "wutong" /
+                                                   "assets")))
+STATICFILES_DIRS = [WUTONG_ASSET_DIR] if WUTONG_ASSET_DIR.is_dir() else []
 MEDIA_ROOT = Path(env("WUTONG_MEDIA_ROOT", str(WUTONG_HOME / "media")))
 WUTONG_EXPORT_DIR = WUTONG_HOME / "exports"
 STORAGES = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("wutong.cases.urls")),
     path("liaison/", include("wutong.liaison.urls")),
     path("assessment/", include("wutong.assessment.urls")),
+    path("stats/", include("wutong.stats.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("healthz", home.healthz, name="healthz"),

@@ -31,6 +31,9 @@ class AssessmentConfig(AppConfig):
         from wutong.assessment import builtin_measures
 
         builtin_measures.register()
+        # Unit scores on the stats figures page and dashboard (stats may not import us).
+        from wutong.core.figures import register_figures
+        register_figures("unit_scores", lambda *, year, region_path: self.get_model("UnitScore").objects.filter(system__year__in=(year, year - 1), region__path__startswith=region_path).values("region_id", "system_id", "system__year", "system__title", "unit__name", "total", "rank"))  # noqa: E501
 
         from wutong.assessment import demo
         from wutong.core.demo import register_step

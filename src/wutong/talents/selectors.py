@@ -17,7 +17,8 @@ from wutong.talents.names import normalize_query
 _ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dX]$")
 _PHONE_LIKE = re.compile(r"^1\d{10}$")
 FILTER_KEYS = ("q", "ids", "category", "education", "title_level", "industry", "region", "employer",
-               "pool", "min_age", "max_age", "introduced_year", "introduction_mode", "sex")
+               "pool", "min_age", "max_age", "introduced_year", "introduction_mode", "sex",
+               "active", "introduced_month")
 
 
 def _prefix_range(field: str, prefix: str) -> Q:
@@ -135,6 +136,15 @@ def talent_list(*, user, action: str = "view", filters: dict | None = None) -> Q
     year = str(filters.get("introduced_year", ""))
     if year.isdigit() and 1949 <= int(year) <= 2100:
         qs = qs.filter(introduced_on__year=int(year))
+    # The figures (stats) click through with these: files in the registry (在册) only, and
+    # people brought in during one month ("2026-03").
+    if str(filters.get("active", "")) == "1":
+        qs = qs.filter(is_active=True)
+    month = re.fullmatch(r"(\d{4})-(\d{2})", str(filters.get("introduced_month", "")))
+    if month and 1949 <= int(month[1]) <= 2100 and 1 <= int(month[2]) <= 12:
+        first = dt.date(int(month[1]), int(month[2]), 1)
+        after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        qs = qs.filter(introduced_on__gte=first, introduced_on__lt=after)
     return qs
 
 
