@@ -28,9 +28,10 @@ class AssessmentConfig(AppConfig):
                              permission="assessment.view_task"))
         register_nav(NavItem("assessment_scoring", _("目标考核"), "assessment:system_list",
                              order=81, permission="assessment.view_indicatorsystem"))
-        from wutong.assessment import builtin_measures
+        from wutong.assessment import builtin_measures, service_measures
 
         builtin_measures.register()
+        service_measures.register()
 
         from wutong.assessment import demo
         from wutong.core.demo import register_step
