@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from tests.browser.test_browser import log_in
 from tests.cases_helpers import build as build_catalogue
 from tests.liaison_helpers import build, pdf_text
