@@ -16,6 +16,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from wutong.accounts.api import router as accounts_router
 from wutong.assessment.api import router as assessment_router
+from wutong.cases.api import router as cases_router
 from wutong.core.api import router as core_router
 from wutong.core.errors import AppError
 from wutong.liaison.api import router as liaison_router
@@ -115,5 +116,6 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/employers/", orgs_router)
 api.add_router("/talents/", talents_router)
 api.add_router("/policies/", policies_router)
+api.add_router("/cases/", cases_router)
 api.add_router("/liaison/", liaison_router)
 api.add_router("/assessment/", assessment_router)

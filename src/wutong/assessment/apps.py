@@ -28,12 +28,14 @@ class AssessmentConfig(AppConfig):
                              permission="assessment.view_task"))
         register_nav(NavItem("assessment_scoring", _("目标考核"), "assessment:system_list",
                              order=81, permission="assessment.view_indicatorsystem"))
-        from wutong.assessment import builtin_measures
+        from wutong.assessment import builtin_measures, service_measures
+        from wutong.assessment.selectors import unit_scores_figures
+        from wutong.core.figures import register_figures
 
         builtin_measures.register()
+        service_measures.register()
         # Unit scores on the stats figures page and dashboard (stats may not import us).
-        from wutong.core.figures import register_figures
-        register_figures("unit_scores", lambda *, year, region_path: self.get_model("UnitScore").objects.filter(system__year__in=(year, year - 1), region__path__startswith=region_path).values("region_id", "system_id", "system__year", "system__title", "unit__name", "total", "rank"))  # noqa: E501
+        register_figures("unit_scores", unit_scores_figures)
 
         from wutong.assessment import demo
         from wutong.core.demo import register_step

@@ -19,7 +19,9 @@ showing them applies the viewer's scope) and/or ``url``, a list page that shows 
 year's scoring of 40 units is a few grouped queries instead of 40 times each measure; the
 scoring run uses it when present and ``compute`` otherwise.
 
-Higher apps (``cases``, ``liaison``) plug in the same way: ``assessment`` never imports them.
+The floors below (``talents``, ``policies``, ``cases``, ``liaison``) are measured by
+``builtin_measures`` and ``service_measures``; an app on assessment's own floor or above plugs
+its measures in the same way (``assessment`` never imports it).
 """
 
 from __future__ import annotations

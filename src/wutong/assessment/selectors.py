@@ -232,3 +232,13 @@ def region_units(region) -> list[Unit]:
     return list(Unit.objects.filter(Q(region=region) | Q(region__parent=region,
                                                          kind=UnitKind.TALENT_OFFICE),
                                     is_active=True).order_by("kind", "sort_order", "name"))
+
+
+def unit_scores_figures(*, year: int, region_path: str):
+    """The units' scores of ``year`` and the year before under a region, for the stats
+    figures (registered with ``core.figures``; stats stands on this app's floor)."""
+    from wutong.assessment.models import UnitScore
+
+    return UnitScore.objects.filter(
+        system__year__in=(year, year - 1), region__path__startswith=region_path).values(
+        "region_id", "system_id", "system__year", "system__title", "unit__name", "total", "rank")

@@ -35,6 +35,7 @@ from wutong.policies.rules import compile_rule
 TABLE = "wt_policy_candidate"
 STAGING = "wt_policy_grouped"
 MASKS = "wt_policy_mask"
+DIFF = "wt_policy_diff"
 COLUMNS = "side, talent_id, region_id, benefit_id, version_id, tier, amount, grp, keep"
 MASK_BITS = 62
 
@@ -55,7 +56,7 @@ def reset_table() -> None:
 
 def drop_tables() -> None:
     with connection.cursor() as cursor:
-        for table in (TABLE, STAGING, MASKS):
+        for table in (TABLE, STAGING, MASKS, DIFF):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 

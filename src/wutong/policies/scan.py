@@ -56,10 +56,11 @@ def scan_run(*, region=None, on: dt.date | None = None, user=None, trigger: str 
         specs = published_specs(benefits, on)
         scope_ids = list(benefits.values_list("pk", flat=True))
         if connection.vendor == "postgresql":
-            # Hash joins of millions of candidates against the entitlements fit in memory
-            # (this transaction only).
+            # Hash joins of millions of candidates against the entitlements, and the sort of
+            # the new ones into the unique index's order, stay in memory (this transaction
+            # only; 3.4M candidates need about 400 MB to sort).
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL work_mem = '512MB'")
         candidates.reset_table()
         with _timed("candidates"):
             found = candidates.fill(specs, on, progress=progress)
@@ -67,6 +68,11 @@ def scan_run(*, region=None, on: dt.date | None = None, user=None, trigger: str 
             found.update(candidates.finish(grouped=any(s.group for s in specs)))
         counts = _apply(run, scope_ids, found)
         candidates.drop_tables()
+        if connection.vendor == "postgresql" and sum(counts["totals"][1:]) > 50_000:
+            # After a big change the planner's row counts of the entitlements are stale until
+            # autovacuum comes by; the next scan would probe millions of rows one by one.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Entitlement._meta.db_table}")
         run.benefits = len(specs)
         run.found, run.added, run.removed, run.amount_changed = counts["totals"]
         run.per_benefit = counts["per_benefit"]
@@ -97,30 +103,38 @@ def _apply(run: ScanRun, scope_ids: list[int], found: dict[int, int]) -> dict:
     if not scope_ids:
         return {"totals": (0, 0, 0, 0), "per_benefit": {}}
     ids = ",".join(str(int(i)) for i in scope_ids)
-    match = (f"c.side = 0 AND c.talent_id = {ent}.talent_id "
-             f"AND c.benefit_id = {ent}.benefit_id")
+    diff = candidates.DIFF
+    with connection.cursor() as cursor, _timed("diff"):
+        # One join of the live offers against the candidates finds both the offers no longer
+        # found ('s') and those whose amount, tier or rule version changed ('c'); the small
+        # table of differences is then applied by primary key.
+        cursor.execute(f"DROP TABLE IF EXISTS {diff}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {diff} AS SELECT e.id AS id, "
+            f"CASE WHEN c.talent_id IS NULL THEN 's' ELSE 'c' END AS action, "
+            f"c.amount AS amount, c.tier AS tier, c.version_id AS version_id "
+            f"FROM {ent} e LEFT JOIN {cand} c ON c.side = 0 AND c.talent_id = e.talent_id "
+            f"AND c.benefit_id = e.benefit_id "
+            f"WHERE e.benefit_id IN ({ids}) AND e.status IN ('new', 'offered') "
+            f"AND (c.talent_id IS NULL OR c.amount <> e.amount_fen OR c.tier <> e.tier "
+            f"OR c.version_id <> e.rule_version_id)")
     with connection.cursor() as cursor, _timed("superseded"):
         cursor.execute(
-            f"UPDATE {ent} SET status = 'superseded', ended_run_id = %s "
-            f"WHERE benefit_id IN ({ids}) AND status IN ('new', 'offered') "
-            f"AND NOT EXISTS (SELECT 1 FROM {cand} c WHERE {match}) RETURNING benefit_id",
-            [run.pk])
+            f"UPDATE {ent} SET status = 'superseded', ended_run_id = %s FROM {diff} d "
+            f"WHERE {ent}.id = d.id AND d.action = 's' RETURNING {ent}.benefit_id", [run.pk])
         removed = Counter(b for (b,) in cursor.fetchall())
     with connection.cursor() as cursor, _timed("changed"):
         cursor.execute(
             f"UPDATE {ent} SET "
-            f"changed_run_id = CASE WHEN amount_fen <> (SELECT c.amount FROM {cand} c "
-            f"WHERE {match}) THEN %s ELSE changed_run_id END, "
-            f"previous_amount_fen = CASE WHEN amount_fen <> (SELECT c.amount FROM {cand} c "
-            f"WHERE {match}) THEN amount_fen ELSE previous_amount_fen END, "
-            f"amount_fen = (SELECT c.amount FROM {cand} c WHERE {match}), "
-            f"tier = (SELECT c.tier FROM {cand} c WHERE {match}), "
-            f"rule_version_id = (SELECT c.version_id FROM {cand} c WHERE {match}) "
-            f"WHERE benefit_id IN ({ids}) AND status IN ('new', 'offered') "
-            f"AND EXISTS (SELECT 1 FROM {cand} c WHERE {match} AND (c.amount <> {ent}.amount_fen "
-            f"OR c.tier <> {ent}.tier OR c.version_id <> {ent}.rule_version_id)) "
-            f"RETURNING benefit_id, changed_run_id", [run.pk])
+            f"changed_run_id = CASE WHEN amount_fen <> d.amount THEN %s "
+            f"ELSE changed_run_id END, "
+            f"previous_amount_fen = CASE WHEN amount_fen <> d.amount THEN amount_fen "
+            f"ELSE previous_amount_fen END, "
+            f"amount_fen = d.amount, tier = d.tier, rule_version_id = d.version_id "
+            f"FROM {diff} d WHERE {ent}.id = d.id AND d.action = 'c' "
+            f"RETURNING {ent}.benefit_id, {ent}.changed_run_id", [run.pk])
         changed = Counter(b for b, changed_run in cursor.fetchall() if changed_run == run.pk)
+        cursor.execute(f"DROP TABLE {diff}")
     with connection.cursor() as cursor, _timed("added"):
         # Insert the candidates no live entitlement holds, in the unique index's order (the
         # probe is written exactly as the partial unique index's condition, so SQLite uses
