@@ -521,3 +521,15 @@ def test_periodic_refresh_queues_its_successor_for_the_next_slot(world, settings
     assert client.get("/stats/").context["recomputed"] is False
     client.get("/stats/")
     assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_readers_recomputing_the_same_region_at_once_both_get_figures(world):
+    from tests.test_races import run_threads
+
+    make_talent("230602", name="并发")
+    city = Region.objects.get(code="230600")
+    errors = run_threads(2, lambda i: services.snapshots_refresh(root=city, trigger="inline"))
+    assert errors == []
+    assert FigureSnapshot.objects.filter(region=city).count() == 1
+    assert FigureSnapshot.objects.get(region=city).data["talents"]["total"] == 1

@@ -49,15 +49,12 @@ def snapshots_refresh(*, root: Region | None = None, trigger: str = "manual",
                       today=timezone.localdate(now))
     seconds = time.perf_counter() - start
     with transaction.atomic():
-        existing = dict(FigureSnapshot.objects.filter(region_id__in=list(figures))
-                        .values_list("region_id", "pk"))
-        FigureSnapshot.objects.bulk_create([
-            FigureSnapshot(region_id=rid, year=data["year"], computed_at=now, seconds=seconds,
-                           data=data) for rid, data in figures.items() if rid not in existing])
-        for rid, pk in existing.items():
-            data = figures[rid]
-            FigureSnapshot.objects.filter(pk=pk).update(year=data["year"], computed_at=now,
-                                                        seconds=seconds, data=data)
+        # One upsert: two readers recomputing the same stale region at once both succeed.
+        FigureSnapshot.objects.bulk_create(
+            [FigureSnapshot(region_id=rid, year=data["year"], computed_at=now, seconds=seconds,
+                            data=data) for rid, data in figures.items()],
+            update_conflicts=True, unique_fields=["region"],
+            update_fields=["year", "computed_at", "seconds", "data"], batch_size=500)
         FigureRefresh.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(), snapshots=len(figures), seconds=seconds)
     run.snapshots, run.seconds = len(figures), seconds
