@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Avg, Count, F, Q
+from django.db import connection
+from django.db.models import Avg, BooleanField, Count, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,13 +51,23 @@ def _answered(year: int):
     return Case.objects.filter(answered_at__gte=start, answered_at__lt=end).order_by()
 
 
-def _in_time(qs):
-    # answered_at is a moment, due_on a local date: compare the local date of the answer.
-    from django.db.models.functions import TruncDate
+def _answered_in_time_sql() -> RawSQL:
+    """Whether a case was answered by the end of its deadline day (local time), in each
+    database's own date arithmetic: Django's TruncDate calls Python per row on SQLite
+    (200,000 cases took 3 s)."""
+    table = "cases_case"
+    if connection.vendor == "postgresql":
+        zone = str(timezone.get_current_timezone())
+        return RawSQL(f'"{table}"."answered_at" < (("{table}"."due_on" + 1)::timestamp '  # noqa: S611
+                      "AT TIME ZONE %s)", [zone], output_field=BooleanField())
+    offset = timezone.localtime().utcoffset() or dt.timedelta()
+    hours = int(offset.total_seconds() // 3600)
+    return RawSQL(f'"{table}"."answered_at" < datetime("{table}"."due_on", %s, %s)',  # noqa: S611
+                  ["+1 days", f"{-hours:+d} hours"], output_field=BooleanField())
 
-    zone = timezone.get_current_timezone()
-    return qs.annotate(_answered_on=TruncDate("answered_at", tzinfo=zone)).filter(
-        _answered_on__lte=F("due_on"))
+
+def _in_time(qs):
+    return qs.annotate(_in_time=_answered_in_time_sql()).filter(_in_time=True)
 
 
 def _case_filter(unit) -> Q:
@@ -93,13 +105,9 @@ def _cases_many(units, year: int, value) -> dict:
 
 
 def cases_on_time_many(units, year: int) -> dict:
-    from django.db.models.functions import TruncDate
-
-    zone = timezone.get_current_timezone()
-
     def value(rows):
-        return list(rows.annotate(_on=TruncDate("answered_at", tzinfo=zone)).annotate(
-            whole=Count("id"), part=Count("id", filter=Q(_on__lte=F("due_on")))))
+        return list(rows.annotate(_in_time=_answered_in_time_sql()).annotate(
+            whole=Count("id"), part=Count("id", filter=Q(_in_time=True))))
 
     groups = _cases_many(units, year, value)
     return {pk: _rate(sum(r["part"] for r in rows), sum(r["whole"] for r in rows))
