@@ -16,6 +16,7 @@ from wutong.core.models import Region
 from wutong.orgs.models import Employer, EmployerAccount
 from wutong.policies.engine import amounts_in_force
 from wutong.policies.models import (
+    BenefitAmount,
     BenefitRuleVersion,
     Entitlement,
     EntitlementStatus,
@@ -24,6 +25,7 @@ from wutong.policies.models import (
 )
 from wutong.policies.rules import validate_rule
 from wutong.policies.scan import scan_run
+from wutong.talents.models import Talent
 
 ON = dt.date(2026, 6, 1)
 PHD = {"all": [{"fact": "education", "op": "eq", "value": "11"}]}
@@ -460,3 +462,59 @@ def test_benefits_evaluated_in_one_pass_do_not_disturb_each_other(world):
     held = set(Entitlement.objects.values_list("talent_id", "benefit_id"))
     assert held == {(loner.pk, phd.pk), (staff.pk, phd.pk), (staff.pk, institute.pk),
                     (loner.pk, not_institute.pk)}
+
+
+def _live_entitlements():
+    return set(Entitlement.objects.exclude(status="superseded").values_list(
+        "talent_id", "benefit_id", "tier", "amount_fen"))
+
+
+def _scan_both_ways(monkeypatch):
+    """Scan with the candidates as bit masks, then (entitlements cleared) as rows in chunks
+    of one benefit; return what each found and the two runs."""
+    from wutong.policies import candidates
+
+    by_masks = scan_run(on=ON)
+    masks = _live_entitlements()
+    Entitlement.objects.all().delete()
+    with monkeypatch.context() as m:
+        m.setattr(candidates, "MASK_BITS", 1)
+        by_rows = scan_run(on=ON)
+    return masks, _live_entitlements(), by_masks, by_rows
+
+
+def test_bit_masks_and_candidate_rows_give_the_same_entitlements(world, monkeypatch):
+    """The scan keeps candidates as bit masks when the benefits fit in one (the usual case)
+    and writes them as rows otherwise: both find the same people, tiers and amounts,
+    including an exclusion group whose winner depends on the talent's tier."""
+    tiers = (("A", "2020-01-01", 50_000), ("B", "2020-01-01", 10_000),
+             ("", "2020-01-01", 20_000))
+    for i, (category, education) in enumerate((("A", "11"), ("B", "11"), ("", "11"),
+                                                ("C", "11"), ("A", "14"), ("B", "21"))):
+        make_talent(name=f"人{i}", category=category, education=education)
+    make_talent("211002", name="辽阳人", category="A", education="11")
+    # 住房 group: 安家 pays A 50,000 / B 10,000 / others 20,000; 购房 15,000 to everyone:
+    # B gets 购房 (15,000 beats 10,000); A, C and the uncategorised keep 安家.
+    settle = make_benefit(name="安家", rule=PHD, exclusion_group="housing", amounts=tiers)
+    buy = make_benefit(name="购房", rule=PHD, exclusion_group="housing",
+                       amounts=(("", "2020-01-01", 15_000),))
+    only_tiers = make_benefit(name="只限A", amounts=(("A", "2020-01-01", 7),))
+    everyone = make_benefit(name="普惠", amounts=(("", "2020-01-01", 3),))
+    masks, rows, by_masks, by_rows = _scan_both_ways(monkeypatch)
+    assert masks == rows
+    assert (by_masks.found, by_masks.per_benefit) == (by_rows.found, by_rows.per_benefit)
+    won = {(t, b) for t, b, _tier, _a in masks}
+    names = dict(Talent.objects.values_list("pk", "name"))
+    assert {names[t] for t, b in won if b == settle.pk} == {"人0", "人2", "人3"}
+    assert {names[t] for t, b in won if b == buy.pk} == {"人1"}
+    assert {names[t] for t, b in won if b == only_tiers.pk} == {"人0", "人4"}
+    assert len({t for t, b in won if b == everyone.pk}) == 6  # not the Liaoyang talent
+    # A second night after a change: both ways report the same differences.
+    Entitlement.objects.all().delete()
+    scan_run(on=ON)
+    BenefitAmount.objects.filter(benefit=buy).update(amount_fen=60_000)
+    changed = scan_run(on=ON)
+    after = _live_entitlements()
+    assert {(names[t], b) for t, b, _x, _y in after if b in (settle.pk, buy.pk)} == {
+        (f"人{i}", buy.pk) for i in range(4)}
+    assert (changed.added, changed.removed) == (3, 3)

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from wutong.core.audit import audit_log
 from wutong.core.models.audit import AuditAction
-from wutong.policies import candidates
+from wutong.policies import candidates, maskscan
 from wutong.policies.engine import published_specs
 from wutong.policies.models import Benefit, Entitlement, ScanRun
 
@@ -61,13 +61,23 @@ def scan_run(*, region=None, on: dt.date | None = None, user=None, trigger: str 
             # only; 3.4M candidates need about 400 MB to sort).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '512MB'")
-        candidates.reset_table()
-        with _timed("candidates"):
-            found = candidates.fill(specs, on, progress=progress)
-        with _timed("exclusion"):
-            found.update(candidates.finish(grouped=any(s.group for s in specs)))
-        counts = _apply(run, scope_ids, found)
-        candidates.drop_tables()
+        masks = maskscan.usable(specs)
+        if masks:  # the usual case: candidates stay bit masks (policies/maskscan.py)
+            with _timed("masks"):
+                found = maskscan.prepare(specs, on)
+            if progress:
+                progress(len(specs))
+        else:  # more benefits than one mask holds: candidates written as rows
+            candidates.reset_table()
+            with _timed("candidates"):
+                found = candidates.fill(specs, on, progress=progress)
+            with _timed("exclusion"):
+                found.update(candidates.finish(grouped=any(s.group for s in specs)))
+        counts = _apply(run, scope_ids, found, masks=masks)
+        if masks:
+            maskscan.drop_tables()
+        else:
+            candidates.drop_tables()
         if connection.vendor == "postgresql" and sum(counts["totals"][1:]) > 50_000:
             # After a big change the planner's row counts of the entitlements are stale until
             # autovacuum comes by; the next scan would probe millions of rows one by one.
@@ -97,27 +107,32 @@ def scan_all(*, on: dt.date | None = None, trigger: str = "nightly") -> list[Sca
             for region in Region.objects.filter(path__in=tops).order_by("path")]
 
 
-def _apply(run: ScanRun, scope_ids: list[int], found: dict[int, int]) -> dict:
+def _apply(run: ScanRun, scope_ids: list[int], found: dict[int, int], *, masks: bool) -> dict:
     ent = Entitlement._meta.db_table
     cand = candidates.TABLE
     if not scope_ids:
         return {"totals": (0, 0, 0, 0), "per_benefit": {}}
     ids = ",".join(str(int(i)) for i in scope_ids)
     diff = candidates.DIFF
-    with connection.cursor() as cursor, _timed("diff"):
-        # One join of the live offers against the candidates finds both the offers no longer
-        # found ('s') and those whose amount, tier or rule version changed ('c'); the small
-        # table of differences is then applied by primary key.
-        cursor.execute(f"DROP TABLE IF EXISTS {diff}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {diff} AS SELECT e.id AS id, "
-            f"CASE WHEN c.talent_id IS NULL THEN 's' ELSE 'c' END AS action, "
+    if masks:
+        differences = maskscan.diff_select(ent, ids)
+        found_now = f"SELECT * FROM ({maskscan.CANDIDATES}) c"
+    else:
+        differences = (
+            f"SELECT e.id AS id, CASE WHEN c.talent_id IS NULL THEN 's' ELSE 'c' END AS action, "
             f"c.amount AS amount, c.tier AS tier, c.version_id AS version_id "
             f"FROM {ent} e LEFT JOIN {cand} c ON c.side = 0 AND c.talent_id = e.talent_id "
             f"AND c.benefit_id = e.benefit_id "
             f"WHERE e.benefit_id IN ({ids}) AND e.status IN ('new', 'offered') "
             f"AND (c.talent_id IS NULL OR c.amount <> e.amount_fen OR c.tier <> e.tier "
             f"OR c.version_id <> e.rule_version_id)")
+        found_now = f"SELECT * FROM {cand} c WHERE c.side = 0"
+    with connection.cursor() as cursor, _timed("diff"):
+        # One join of the live offers against the candidates finds both the offers no longer
+        # found ('s') and those whose amount, tier or rule version changed ('c'); the small
+        # table of differences is then applied by primary key.
+        cursor.execute(f"DROP TABLE IF EXISTS {diff}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {diff} AS {differences}")
     with connection.cursor() as cursor, _timed("superseded"):
         cursor.execute(
             f"UPDATE {ent} SET status = 'superseded', ended_run_id = %s FROM {diff} d "
@@ -142,9 +157,9 @@ def _apply(run: ScanRun, scope_ids: list[int], found: dict[int, int]) -> dict:
         # PostgreSQL counts the inserted rows in the same statement; SQLite returns ids.
         columns = ("talent_id, benefit_id, region_id, rule_version_id, tier, amount_fen, "
                    "found_on, status, found_run_id")
-        fresh = (f"SELECT c.talent_id, c.benefit_id, c.region_id, c.version_id, c.tier, "
-                 f"c.amount FROM {cand} c WHERE c.side = 0 AND NOT EXISTS (SELECT 1 FROM {ent} e "
-                 f"WHERE e.talent_id = c.talent_id AND e.benefit_id = c.benefit_id "
+        fresh = (f"SELECT f.talent_id, f.benefit_id, f.region_id, f.version_id, f.tier, "
+                 f"f.amount FROM ({found_now}) f WHERE NOT EXISTS (SELECT 1 FROM {ent} e "
+                 f"WHERE e.talent_id = f.talent_id AND e.benefit_id = f.benefit_id "
                  f"AND NOT (e.status = 'superseded'))")
         if connection.vendor == "postgresql":
             # The anti-join is planned on its own (MATERIALIZED): with the ORDER BY in the
