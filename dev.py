@@ -86,7 +86,8 @@ def up() -> None:
     if port_open("127.0.0.1", 8000):
         sys.exit("Port 8000 is already in use: stop the other server first.")
     backend = env.get("WUTONG_TASK_BACKEND") or ("rq" if env.get("REDIS_URL") else "db")
-    worker_cmd = [WUTONG, "rqworker", "default", "--job-class", "django_tasks_rq.Job"] \
+    worker_cmd = [WUTONG, "rqworker", "default", "--job-class", "django_tasks_rq.Job",
+                  "--with-scheduler"] \
         if backend == "rq" else [WUTONG, "db_worker", "--interval", "1"]
     say(f"starting the task worker ({backend})")
     worker = subprocess.Popen([str(c) for c in worker_cmd], cwd=ROOT, env=env)
