@@ -23,6 +23,20 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Simplified Chinese). The test client runs a
+    request in the test's own thread and Django's LocaleMiddleware leaves the request's
+    language active afterwards: an English page in one test made the next one's messages
+    English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_server_errors():
     """Any unhandled exception in a view (a 500 for the user) fails the test that caused it."""
     from django.core.signals import got_request_exception

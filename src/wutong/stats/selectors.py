@@ -36,10 +36,11 @@ def region_for(*, user, code: str | None = None) -> Region:
         region = regions.filter(code=str(code)[:12]).first()
     elif user.region_id and user.get_data_scope().kind == "regions":
         region = user.region
-    else:  # the system administrator: the first place that has figures
+    else:  # the system administrator: the first place that has figures, or the first root
         snap = FigureSnapshot.objects.select_related("region").order_by(
             "region__path").first()
-        region = snap.region if snap else None
+        region = snap.region if snap else regions.filter(parent__isnull=True).order_by(
+            "code").first()
     if region is None:
         raise NotFound()
     return region
