@@ -161,21 +161,27 @@ def talents_introduced_many(units, year: int) -> dict:
 
 # --- benefit money paid on time ---------------------------------------------------------------
 
-def _paid_in_time_sql() -> RawSQL:
-    """Whether a payment was paid by the end of the local day ``PAYMENT_GRACE_DAYS`` after
-    its due date, in each database's own date arithmetic (Django's portable expressions
-    call Python functions per row on SQLite: 500,000 payments took seconds)."""
-    days = PAYMENT_GRACE_DAYS + 1
-    table = "policies_payment"
+def before_local_day_end(table: str, moment: str, day: str, *, days_after: int = 0) -> RawSQL:
+    """Whether ``table.moment`` (a timestamp) falls before the end of the local day
+    ``days_after`` days after ``table.day`` (a date), in each database's own date arithmetic
+    (Django's portable expressions call Python functions per row on SQLite: 500,000 payments
+    took seconds). Table and column names are this app's constants, never user input."""
+    days = days_after + 1
     if connection.vendor == "postgresql":
         zone = str(timezone.get_current_timezone())
-        return RawSQL(f'"{table}"."paid_at" < (("{table}"."due_on" + %s::integer) '  # noqa: S611
+        return RawSQL(f'"{table}"."{moment}" < (("{table}"."{day}" + %s::integer) '  # noqa: S611
                       f"::timestamp AT TIME ZONE %s)", [days, zone],
                       output_field=BooleanField())
     offset = timezone.localtime().utcoffset() or dt.timedelta()
     hours = int(offset.total_seconds() // 3600)
-    return RawSQL(f'"{table}"."paid_at" < datetime("{table}"."due_on", %s, %s)',  # noqa: S611
+    return RawSQL(f'"{table}"."{moment}" < datetime("{table}"."{day}", %s, %s)',  # noqa: S611
                   [f"+{days} days", f"{-hours:+d} hours"], output_field=BooleanField())
+
+
+def _paid_in_time_sql() -> RawSQL:
+    """Paid by the end of the local day ``PAYMENT_GRACE_DAYS`` after the due date."""
+    return before_local_day_end("policies_payment", "paid_at", "due_on",
+                                days_after=PAYMENT_GRACE_DAYS)
 
 
 def _payments_due(year: int):

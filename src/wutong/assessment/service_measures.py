@@ -13,26 +13,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db import connection
-from django.db.models import Avg, BooleanField, Count, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wutong.accounts.models import UnitKind
+from wutong.assessment.builtin_measures import _rate, before_local_day_end
 from wutong.assessment.measures import MeasureValue, register_measure
 from wutong.core.models import Region
 
 DOCTORAL_DEGREE = "2"  # GB/T 6864: level 2 (博士), alone or with its discipline ("201"…)
 
 
-def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
+def _year_moments(year: int) -> tuple[dt.datetime, dt.datetime]:
     zone = timezone.get_current_timezone()
     return (dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone))
-
-
-def _rate(part: int, whole: int):
-    return None if not whole else round(part * 100 / whole, 2)
 
 
 def _paths(units) -> dict[int, str]:
@@ -47,23 +42,13 @@ def _answered(year: int):
     end of the ``due_on`` working day, the deadline already moved by any pause)."""
     from wutong.cases.models import Case
 
-    start, end = _year_range(year)
+    start, end = _year_moments(year)
     return Case.objects.filter(answered_at__gte=start, answered_at__lt=end).order_by()
 
 
-def _answered_in_time_sql() -> RawSQL:
-    """Whether a case was answered by the end of its deadline day (local time), in each
-    database's own date arithmetic: Django's TruncDate calls Python per row on SQLite
-    (200,000 cases took 3 s)."""
-    table = "cases_case"
-    if connection.vendor == "postgresql":
-        zone = str(timezone.get_current_timezone())
-        return RawSQL(f'"{table}"."answered_at" < (("{table}"."due_on" + 1)::timestamp '  # noqa: S611
-                      "AT TIME ZONE %s)", [zone], output_field=BooleanField())
-    offset = timezone.localtime().utcoffset() or dt.timedelta()
-    hours = int(offset.total_seconds() // 3600)
-    return RawSQL(f'"{table}"."answered_at" < datetime("{table}"."due_on", %s, %s)',  # noqa: S611
-                  ["+1 days", f"{-hours:+d} hours"], output_field=BooleanField())
+def _answered_in_time_sql():
+    """Answered by the end of the deadline day (local time)."""
+    return before_local_day_end("cases_case", "answered_at", "due_on")
 
 
 def _in_time(qs):
