@@ -2,7 +2,8 @@
 
 Several names run one after the other in the same database, so the registry benches
 (``list search person``) generate their million talents once. ``WUTONG_BENCH_KEEP=1`` keeps
-the scratch PostgreSQL database afterwards (its name is printed) to study plans.
+the scratch database afterwards (its name or path is printed) to study plans; otherwise it
+is removed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import uuid
@@ -76,14 +78,17 @@ def main() -> int:
 
             bench.run(args.size or bench.default_size, emit)
     finally:
-        if pg_name and os.environ.get("WUTONG_BENCH_KEEP"):
-            print(f"kept database {pg_name}", file=sys.stderr)
-        elif pg_name:
+        if os.environ.get("WUTONG_BENCH_KEEP"):
+            print(f"kept database {pg_name or scratch / 'bench.sqlite3'}", file=sys.stderr)
+        else:
             from django.db import connections
 
             connections.close_all()
-            base = os.environ.get("WUTONG_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-            _pg_admin(base, f'DROP DATABASE IF EXISTS "{pg_name}"')
+            if pg_name:
+                base = os.environ.get("WUTONG_BENCH_POSTGRES_URL",
+                                      "postgres://postgres@127.0.0.1:5432")
+                _pg_admin(base, f'DROP DATABASE IF EXISTS "{pg_name}"')
+            shutil.rmtree(scratch, ignore_errors=True)  # a million talents: a gigabyte
     return 0
 
 

@@ -523,3 +523,39 @@ def test_bit_masks_and_candidate_rows_give_the_same_entitlements(world, monkeypa
     assert {(names[t], b) for t, b, _x, _y in after if b in (settle.pk, buy.pk)} == {
         (f"人{i}", buy.pk) for i in range(4)}
     assert (changed.added, changed.removed) == (3, 3)
+
+
+def test_a_first_scan_loaded_in_bulk_keeps_one_live_entitlement_per_person(world,
+                                                                            monkeypatch):
+    """A scan that at least doubles the entitlements drops their secondary indexes on
+    PostgreSQL and builds them again before it commits: the same entitlements, and the
+    database still refuses a second live one for the same person and benefit."""
+    from django.db import IntegrityError, transaction
+
+    from wutong.policies import scan
+
+    monkeypatch.setattr(scan, "BULK_LOAD_MIN_ROWS", 1)
+    people = [make_talent(name=f"博士{i}", education="11") for i in range(3)]
+    make_talent(name="硕士", education="14")
+    benefit = make_benefit(rule=PHD)
+    with CaptureQueriesContext(connection) as queries:
+        first = scan_run(on=ON)
+    dropped = [q["sql"] for q in queries if q["sql"].startswith("DROP INDEX")]
+    assert len(dropped) == (2 if connection.vendor == "postgresql" else 0)
+    assert first.added == 3
+    assert set(Entitlement.objects.values_list("talent_id", flat=True)) == {
+        p.pk for p in people}
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor,
+                                                           Entitlement._meta.db_table)
+    assert indexes["entitlement_one_live"]["unique"]
+    assert indexes["entitlement_region_benefit"]["columns"] == [
+        "region_id", "benefit_id", "status"]
+    live = Entitlement.objects.get(talent=people[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entitlement.objects.create(talent=live.talent, benefit=benefit, region=live.region,
+                                   amount_fen=1, found_on=ON)
+    with CaptureQueriesContext(connection) as queries:
+        again = scan_run(on=ON)  # the table already holds them: no bulk load
+    assert not [q for q in queries if q["sql"].startswith("DROP INDEX")]
+    assert (again.added, again.removed, again.amount_changed) == (0, 0, 0)
