@@ -25,8 +25,13 @@ def _log_out(page, live_server) -> None:
     page.wait_for_url(f"{live_server.url}/accounts/login/**")
 
 
+# Who qualifies, as an office would write it: the talent's tier, with its clause.
+TIERS_A_TO_C = {"all": [{"fact": "category", "op": "in", "value": ["A", "B", "C"],
+                         "ref": "第三条"}]}
+
+
 def test_offer_to_payment_along_the_chain(world, live_server, page_factory, tmp_path):
-    r = build(world)
+    r = build(world, rule=TIERS_A_TO_C)
     scan_run(trigger="test")
     assert policy_services.entitlements_offer(user=r["city"], benefit=r["benefit"]) >= 1
     hukou = tmp_path / "户籍证明.pdf"
@@ -38,7 +43,11 @@ def test_offer_to_payment_along_the_chain(world, live_server, page_factory, tmp_
     page.goto(f"{live_server.url}/policies/mine/")
     offer = page.locator("[data-testid=my-offer]", has_text="博士安家补贴")
     offer.locator("summary").click()
-    assert offer.locator("[data-testid=trace]").is_visible()
+    why = offer.locator("[data-testid=trace]")
+    assert why.is_visible()
+    # Clause by clause, with the value read and the clause it rests on.
+    assert "人才类别" in why.inner_text() and "C" in why.inner_text()
+    assert "第三条" in why.inner_text()
     shot(page, "40-talent-offer")
     offer.locator("[data-testid=offer-accept]").click()  # opens the application itself
     page.wait_for_selector("[data-testid=where-now]")
