@@ -193,6 +193,31 @@ def test_list_filters(world, registry, login):
     assert names(min_age="200") == {"张三", "单田芳", "李四"}  # ignored, not an error
 
 
+def test_age_filters_count_full_years_on_a_leap_day(world, registry, login, monkeypatch):
+    """On 29 February the age filters still answer (they used to fail: no 29 February in
+    the year of birth) and count full years: born 29 Feb 2000 is 28 on 29 Feb 2028."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from wutong.talents import selectors
+
+    monkeypatch.setattr(selectors, "timezone",
+                        SimpleNamespace(localdate=lambda: dt.date(2028, 2, 29)))
+    for key, born in (("zhang", dt.date(2000, 2, 29)), ("shan", dt.date(2000, 3, 1)),
+                      ("li", dt.date(1999, 2, 28))):
+        Talent.objects.filter(pk=registry[key].pk).update(birth_date=born)
+    client = login(world["city"])
+
+    def names(**params):
+        response = client.get("/api/talents/", params)
+        assert response.status_code == 200
+        return {t["name"] for t in response.json()["items"]}
+
+    assert names(min_age="28") == {"张三", "李四"}
+    assert names(max_age="27") == {"单田芳"}
+    assert names(min_age="29") == {"李四"}
+
+
 def test_employer_validation_and_uniqueness(world, registry):
     region = Region.objects.get(code="230602")
     with pytest.raises(ValidationFailed) as info:

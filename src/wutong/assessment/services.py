@@ -25,6 +25,7 @@ from wutong.assessment.models import (
     WorkPlan,
 )
 from wutong.core.audit import audit_log, snapshot
+from wutong.core.dates import shift_years
 from wutong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from wutong.core.models.audit import AuditAction
 from wutong.core.scope import ensure_in_scope, require_region
@@ -104,15 +105,6 @@ def plan_create(*, user, region, year: int, title: str, source_document: str = "
     return plan
 
 
-def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 @transaction.atomic
 def plan_copy_forward(*, user, plan: WorkPlan, year: int | None = None) -> WorkPlan:
     """Copy a plan's task list into the next year (or ``year``): the same tasks, units,
@@ -137,7 +129,7 @@ def plan_copy_forward(*, user, plan: WorkPlan, year: int | None = None) -> WorkP
         Task(plan=new, region=new.region, seq=t.seq, point=t.point, title=t.title,
              lead_unit_id=t.lead_unit_id, target_value=t.target_value,
              target_measure=t.target_measure, target_text=t.target_text,
-             deadline=_shift_year(t.deadline, years), deadline_text=t.deadline_text,
+             deadline=t.deadline and shift_years(t.deadline, years), deadline_text=t.deadline_text,
              source_document=t.source_document, is_project=t.is_project) for t in tasks])
     links = [Task.co_units.through(task_id=copy.pk, unit_id=unit.pk)
              for original, copy in zip(tasks, copies, strict=True)

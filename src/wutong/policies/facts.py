@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from wutong.core.dates import shift_years
+
 CODE, NUMBER, DATE, BOOL, SET, REGION = "code", "number", "date", "bool", "set", "region"
 
 OPS_BY_TYPE = {
@@ -44,14 +46,6 @@ NO_VALUE_OPS = ("is_true", "is_false")
 # Constant truth values as filters (an empty ``Q()`` would vanish inside an OR).
 ALWAYS = Q(pk__isnull=False)
 NEVER = Q(pk__isnull=True)
-
-
-def years_before(on: dt.date, years: int) -> dt.date:
-    """The same day ``years`` earlier (29 February → 28 February in a common year)."""
-    try:
-        return on.replace(year=on.year - years)
-    except ValueError:
-        return on.replace(year=on.year - years, day=28)
 
 
 def full_years(start: dt.date, on: dt.date) -> int:
@@ -160,7 +154,7 @@ class YearsSince:
         return None if start is None else full_years(start, on)
 
     def _at_least(self, n: int, on: dt.date) -> Q:
-        return Q(**{f"{self.path}__lte": years_before(on, n)})
+        return Q(**{f"{self.path}__lte": shift_years(on, -n)})
 
     def q(self, op: str, value, on: dt.date) -> Q:
         ge = self._at_least

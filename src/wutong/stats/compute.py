@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractMonth, Substr
 from django.utils import timezone
 
+from wutong.core.dates import shift_years
 from wutong.core.figures import provided_figures
 from wutong.core.models import Region
 
@@ -43,20 +44,13 @@ def _region_key():
     return ExpressionWrapper(F("region_id") + 0, output_field=IntegerField())
 
 
-def _years_ago(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def age_band_expression(today: dt.date) -> Case:
     """The band of a birth date on ``today``: "at most N" is born after today − (N+1) years,
     "at least N" born on or before today − N years (as ``talents.selectors`` filters)."""
     whens = []
     for key, _low, high in AGE_BANDS:
         if high is not None:
-            whens.append(When(birth_date__gt=_years_ago(today, high + 1), then=Value(key)))
+            whens.append(When(birth_date__gt=shift_years(today, -(high + 1)), then=Value(key)))
         else:
             whens.append(When(birth_date__isnull=False, then=Value(key)))
     return Case(*whens, default=Value(""), output_field=CharField())

@@ -7,7 +7,9 @@ import re
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from wutong.core.dates import shift_years
 from wutong.core.models import Region
 from wutong.core.pii import personal_lookup
 from wutong.core.validators import upgrade_id_number
@@ -124,15 +126,15 @@ def talent_list(*, user, action: str = "view", filters: dict | None = None) -> Q
     if "pool" in filters:
         value = str(filters["pool"])
         qs = qs.filter(pools__id=int(value)) if value.isdigit() else qs.none()
-    today = dt.date.today()
+    today = timezone.localdate()
     for key, older in (("min_age", True), ("max_age", False)):
         value = str(filters.get(key, ""))
         if value.isdigit() and int(value) < 130:
             years = int(value)
             if older:   # at least N years old: born on or before today − N years
-                qs = qs.filter(birth_date__lte=today.replace(year=today.year - years))
+                qs = qs.filter(birth_date__lte=shift_years(today, -years))
             else:       # at most N years old: born after today − (N+1) years
-                qs = qs.filter(birth_date__gt=today.replace(year=today.year - years - 1))
+                qs = qs.filter(birth_date__gt=shift_years(today, -years - 1))
     year = str(filters.get("introduced_year", ""))
     if year.isdigit() and 1949 <= int(year) <= 2100:
         qs = qs.filter(introduced_on__year=int(year))

@@ -14,6 +14,7 @@ import string
 from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_std
 
+from wutong.core.dates import shift_years
 from wutong.core.validators import MOBILE_PREFIXES
 
 _ORG_ALPHABET = string.digits + string.ascii_uppercase  # GB 11714 values (A=10 … Z=35)
@@ -31,8 +32,8 @@ USCC_TYPES = {
 def birth_date(rng: random.Random, *, min_age: int = 22, max_age: int = 65,
                today: dt.date | None = None) -> dt.date:
     today = today or dt.date.today()
-    start = today.replace(year=today.year - max_age)
-    end = today.replace(year=today.year - min_age)
+    start = shift_years(today, -max_age)
+    end = shift_years(today, -min_age)
     return start + dt.timedelta(days=rng.randrange((end - start).days))
 
 
