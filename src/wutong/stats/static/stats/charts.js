@@ -30,12 +30,15 @@
     for (k in extra) { if (Object.prototype.hasOwnProperty.call(extra, k)) { o[k] = extra[k]; } }
     return o;
   }
+  // A slice is named by the short part of its label ("D类（市级拔尖人才）" → "D类"): the
+  // legend below pages through the long names on a narrow panel.
+  function pieLabel(p) { return String(p.name).split("（")[0] + "\n" + p.percent + "%"; }
   function build(kind, d) {
     if (kind === "pie") {
       return merge({
         legend: { bottom: 0, type: "scroll", textStyle: { color: text } },
-        series: [{ type: "pie", radius: ["35%", "62%"], center: ["50%", "44%"],
-                   label: { color: text, formatter: "{d}%" }, labelLine: { length: 6, length2: 6 },
+        series: [{ type: "pie", radius: ["32%", "56%"], center: ["50%", "44%"],
+                   label: { color: text, formatter: pieLabel }, labelLine: { length: 6, length2: 6 },
                    data: d.labels.map(function (l, i) { return { name: l, value: d.values[i] }; }) }]
       });
     }
@@ -43,7 +46,9 @@
       return merge({
         grid: { left: 8, right: 44, top: 8, bottom: 8, containLabel: true },
         tooltip: { trigger: "axis", confine: true },
-        xAxis: axis({ type: "value" }),
+        // Every bar carries its value: the value axis keeps its grid lines, not its labels,
+        // which crowded each other on a narrow panel.
+        xAxis: axis({ type: "value", axisLabel: { show: false } }),
         yAxis: axis({ type: "category", data: d.labels.slice().reverse(),
                       axisLabel: { color: text, width: 110, overflow: "truncate" } }),
         series: [{ type: "bar", data: d.values.slice().reverse(), barMaxWidth: 18,
