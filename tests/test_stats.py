@@ -221,6 +221,30 @@ def test_district_city_and_other_city_scope(small, login):
     assert login(small["leader"]).get("/stats/dashboard/").status_code == 200
 
 
+def test_figures_api_gives_the_page_figures_in_the_callers_scope(small, login):
+    services.snapshots_refresh()
+    city = login(small["city"])
+    body = city.get("/api/stats/figures/").json()
+    assert body["region"] == {"code": "230600", "name": "大庆市"}
+    assert body["figures"]["talents"]["total"] == city.get("/stats/").context["total"]
+    assert body["recomputed"] is False and body["computed_at"]
+    drilled = city.get("/api/stats/figures/", {"region": "230602"}).json()
+    assert drilled["figures"]["talents"]["total"] == _in("230602").filter(
+        is_active=True).count()
+    district = login(small["district"])
+    refused = district.get("/api/stats/figures/", {"region": "230600"})
+    assert refused.status_code == 404
+    assert refused.json()["error"]["message"] == "记录不存在，或不在您的数据范围内。"
+    assert district.get("/api/stats/figures/").json()["region"]["code"] == "230602"
+    assert login(small["other_city"]).get(
+        "/api/stats/figures/", {"region": "230600"}).status_code == 404
+    for who in ("member", "talent", "employer"):
+        assert login(small[who]).get("/api/stats/figures/").status_code == 403
+    from django.test import Client
+
+    assert Client().get("/api/stats/figures/").status_code == 401
+
+
 # --- click-through ---------------------------------------------------------------------------
 def _links(html: str) -> list[tuple[str, str]]:
     """(href, number) of every linked number on a page."""

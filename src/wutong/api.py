@@ -22,6 +22,7 @@ from wutong.core.errors import AppError
 from wutong.liaison.api import router as liaison_router
 from wutong.orgs.api import router as orgs_router
 from wutong.policies.api import router as policies_router
+from wutong.stats.api import router as stats_router
 from wutong.talents.api import router as talents_router
 
 
@@ -119,3 +120,4 @@ api.add_router("/policies/", policies_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/liaison/", liaison_router)
 api.add_router("/assessment/", assessment_router)
+api.add_router("/stats/", stats_router)
