@@ -559,3 +559,37 @@ def test_a_first_scan_loaded_in_bulk_keeps_one_live_entitlement_per_person(world
         again = scan_run(on=ON)  # the table already holds them: no bulk load
     assert not [q for q in queries if q["sql"].startswith("DROP INDEX")]
     assert (again.added, again.removed, again.amount_changed) == (0, 0, 0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk load is PostgreSQL's")
+def test_a_bulk_load_waits_briefly_for_a_busy_table_then_inserts_row_by_row(world,
+                                                                             monkeypatch):
+    """Someone reading the entitlements (an export, a long report) must neither block the
+    scan nor be queued behind it: the scan gives up the bulk load and still finds them."""
+    import psycopg
+
+    from wutong.policies import scan
+
+    monkeypatch.setattr(scan, "BULK_LOAD_MIN_ROWS", 1)
+    monkeypatch.setattr(scan, "BULK_LOAD_LOCK_TIMEOUT", "200ms")
+    people = [make_talent(name=f"博士{i}", education="11") for i in range(2)]
+    make_benefit(rule=PHD)
+    db = connection.settings_dict
+    with psycopg.connect(host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"],
+                         password=db["PASSWORD"] or None, dbname=db["NAME"]) as reader:
+        reader.execute("SELECT count(*) FROM policies_entitlement").fetchone()
+        # the reader's transaction stays open, holding its lock on the table
+        with CaptureQueriesContext(connection) as queries:
+            run = scan_run(on=ON)
+        reader.rollback()
+    assert run.added == 2
+    assert set(Entitlement.objects.values_list("talent_id", flat=True)) == {
+        p.pk for p in people}
+    dropped = [q["sql"] for q in queries if q["sql"].startswith("DROP INDEX")]
+    assert dropped  # it tried, and the savepoint took the attempt back
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor,
+                                                           Entitlement._meta.db_table)
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone()[0] == "0"
+    assert {"entitlement_one_live", "entitlement_region_benefit"} <= set(indexes)

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from wutong.core.audit import audit_log
@@ -112,6 +112,10 @@ def scan_all(*, on: dt.date | None = None, trigger: str = "nightly") -> list[Sca
 # insert in one sort each. On PostgreSQL, maintaining them row by row was 11 s of a 19 s first
 # scan of a million talents; building them takes 2.8 s.
 BULK_LOAD_MIN_ROWS = 100_000
+# Dropping an index waits for everyone reading the table (an export, say) and makes every
+# later reader queue behind it: if the table is not free within this time, the scan keeps
+# the indexes and inserts row by row.
+BULK_LOAD_LOCK_TIMEOUT = "3s"
 
 
 @contextmanager
@@ -131,11 +135,19 @@ def _bulk_load(candidate_rows: int):
         yield
         return
     meta = Entitlement._meta
-    with connection.schema_editor(atomic=False) as editor:
-        for constraint in meta.constraints:
-            editor.remove_constraint(Entitlement, constraint)
-        for index in meta.indexes:
-            editor.remove_index(Entitlement, index)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:  # a savepoint
+            cursor.execute(f"SET LOCAL lock_timeout = '{BULK_LOAD_LOCK_TIMEOUT}'")
+            with connection.schema_editor(atomic=False) as editor:
+                for constraint in meta.constraints:
+                    editor.remove_constraint(Entitlement, constraint)
+                for index in meta.indexes:
+                    editor.remove_index(Entitlement, index)
+            cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+    except OperationalError:  # lock not available: someone is reading the entitlements
+        log.info("scan: entitlements busy, inserting without the bulk load")
+        yield
+        return
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
