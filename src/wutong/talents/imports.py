@@ -140,14 +140,17 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             "cols": "、".join(c.label for c in match.missing)})
     by_key = {c.key: c for c in cols}
     header_of = {key: table.headers[i] for key, i in match.index.items()}
-    result = ImportResult(rows=len(table.rows), unknown_headers=match.unknown)
+    result = ImportResult(unknown_headers=match.unknown)
     parsed: list[dict] = []
     cells = [(key, index, memoized(by_key[key].parse) if by_key[key].parse else None,
               header_of[key]) for key, index in match.index.items() if key != "id_number"]
+    total = len(table.rows)
     for offset, raw in enumerate(table.rows):
+        width = len(raw)
+        if raw.count(None) == width:
+            continue  # a blank line between groups of rows
         row_no = table.first_data_row + offset
         values: dict = {"_row": row_no}
-        width = len(raw)
         for key, index, parse, header in cells:
             cell = raw[index] if index < width else None
             try:
@@ -160,7 +163,8 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             result.problems.append(Problem(row_no, header_of["name"], _("姓名不能为空。")))
         parsed.append(values)
         if progress and offset % 5000 == 0:
-            progress(offset, len(table.rows) * 2)
+            progress(offset, total * 2)
+    result.rows = len(parsed)
     _check_sheet_duplicates(parsed, header_of, result)
     context = _resolve(user, parsed, default_region, header_of, result)
     if result.problems:
@@ -169,8 +173,7 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             result.problem_file = problem_path
         return result
     with transaction.atomic():
-        result.created, result.updated = _write(user, parsed, context, progress,
-                                                len(table.rows))
+        result.created, result.updated = _write(user, parsed, context, progress, total)
         refresh_statistics(Talent, TalentNameKey)
         audit_log(actor=user, action=AuditAction.CREATE, object_type="talents.Talent",
                   object_repr=_("批量导入：%(file)s") % {"file": filename[:100]},
