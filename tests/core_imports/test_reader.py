@@ -14,6 +14,7 @@ from wutong.core.imports import ImportRefused, read_table
 UNKNOWN = "无法识别的文件格式：请上传 Excel（.xlsx/.xls）或 CSV 文件。"
 CORRUPT = "文件已损坏或格式不正确，无法读取。"
 EMPTY = "文件中没有数据。"
+TOO_WIDE = "列数超过上限（最多 5 列），请删除不需要导入的列后重新上传。"
 KNOWN = {"姓名", "身份证号码", "手机号码", "学历", "学位", "出生日期"}
 
 
@@ -160,7 +161,41 @@ def test_too_many_rows_and_columns(tmp_path):
     assert read_table(path, filename="long.xlsx", max_rows=11).rows[-1] == ["张三", "本科"]
     path = tmp_path / "wide.xlsx"
     builders.write_xlsx(path, [[f"列{i}" for i in range(6)], list(range(6))])
-    assert refused(path, max_cols=5) == "列数超过上限（最多 5 列）。"
+    assert refused(path, max_cols=5) == TOO_WIDE
+
+
+def test_cells_without_content_do_not_widen_the_table(tmp_path):
+    # A formula returning "" copied down to row 300,000 and rows formatted to the last row;
+    # or a space typed in column ZZ: the table is the row with content. (Calamine holds the
+    # used range in memory: a space at ZZ300000 would still be too much.)
+    style = builders.styles((49, ""))
+    data = builders.rows(["姓名", "身份证号码", "备注"], ["张三", "11010519491231002X"])
+    far = "".join(f'<row r="{r}"><c r="C{r}" t="str"><f>IF(A{r}="","",1)</f><v></v></c></row>'
+                  for r in range(3, 300_001))
+    formatted = builders.row(1_048_576, '<c r="A1048576" s="1"/>', attrs='s="1" customFormat="1"')
+    stray = '<c r="ZZ2" t="inlineStr"><is><t xml:space="preserve">\u3000 </t></is></c></row>'
+    for name, part in (("long.xlsx", data + far + formatted),
+                       ("wide.xlsx", data[:-len("</row>")] + stray)):
+        sheet = builders.worksheet(part, before='<dimension ref="A1:ZZ1048576"/>')
+        path = write(tmp_path, name, builders.book_bytes([("Sheet1", sheet)], style=style))
+        table = read_table(path, filename=name, known_headers=KNOWN)
+        assert table.headers == ["姓名", "身份证号码", "备注"]
+        assert table.rows == [["张三", "11010519491231002X", None]]
+
+
+def test_content_past_the_column_limit_is_refused(tmp_path):
+    header = [f"列{i}" for i in range(5)]
+    narrow = builders.rows(["姓名", "身份证号码"], ["张三", "11010519491231002X"])
+    for extra in ([*header, "备注"], [None] * 5 + ["迟到的备注"]):
+        sheet = builders.worksheet(builders.rows(["姓名", "身份证号码", *header[2:]], extra))
+        path = write(tmp_path, "cols.xlsx", builders.book_bytes([("Sheet1", sheet)]))
+        assert refused(path, max_cols=5) == TOO_WIDE
+    # A table that starts far to the right.
+    far = narrow.replace('r="A', 'r="H').replace('r="B', 'r="I')
+    path = write(tmp_path, "far.xlsx", builders.book_bytes([("Sheet1", builders.worksheet(far))]))
+    assert refused(path, max_cols=5).startswith("列数超过上限")
+    table = read_table(path, filename="far.xlsx", max_cols=9)
+    assert table.rows == [[None] * 7 + ["张三", "11010519491231002X"]]
 
 
 # ---------------------------------------------------------------------------------- other formats
@@ -240,7 +275,7 @@ def test_csv_limits(tmp_path):
     assert refused(huge, max_rows=100) == "数据行数超过上限（最多 100 行），请分成几个文件上传。"
     wide = write(tmp_path, "wide.csv", (",".join(f"列{i}" for i in range(6)) + "\n1,2,3,4,5,6\n"
                                         + ",,,,,,,,,,,,\n").encode())
-    assert refused(wide, max_cols=5) == "列数超过上限（最多 5 列）。"
+    assert refused(wide, max_cols=5) == TOO_WIDE
     # Trailing empty fields (Excel pads rows to the used width) do not count.
     padded = write(tmp_path, "padded.csv", "姓名,学历,,,,,,,,\n张三,本科,,,,,,,,\n".encode())
     assert read_table(padded, filename="padded.csv", max_cols=5).headers == ["姓名", "学历"]

@@ -225,8 +225,11 @@ def _assemble(sheet_name: str, headers: list[str], data: list[list], h: int, fir
         raise LayoutError("empty")
     if len(data) > max_rows:
         raise LayoutError("too_many_rows", max_rows)
-    width = max(len(headers), max(len(r) for r in data))
-    while width > len(headers) and all(len(r) < width or r[width - 1] is None for r in data):
+    named = len(headers)
+    while named and not headers[named - 1]:
+        named -= 1
+    width = max(named, max(len(r) for r in data))
+    while width > named and all(len(r) < width or r[width - 1] is None for r in data):
         width -= 1
     if width > max_cols:
         raise LayoutError("too_many_cols", max_cols)
@@ -294,13 +297,18 @@ def read_workbook(data: bytes, known: frozenset[str], max_rows: int, max_cols: i
 
 def _sheet_table(wb, name: str, known: frozenset[str], max_rows: int, max_cols: int
                  ) -> dict | None:
-    """The sheet's table, None when it has no data; raises LayoutError("no_header")."""
+    """The sheet's table, None when it has no data; raises LayoutError("no_header").
+
+    Only cells with content count against the limits: a formula returning "" copied down
+    to row 300,000, a space typed in column ZZ or rows formatted to the last row widen
+    the sheet's used range, not its table.
+    """
     sheet = wb.get_sheet_by_name(name)
     start = sheet.start
     if start is None or not sheet.height or not sheet.width:
         return None
     start_row, start_col = start
-    head = [convert_row(r) for r in sheet.to_python(
+    head = [convert_row(_cut(r, max_cols)) for r in sheet.to_python(
         skip_empty_area=False, nrows=start_row + HEADER_SCAN_ROWS + 2)]
     begin = start_row
     while begin < len(head) and _is_blank(head[begin]):
@@ -311,18 +319,50 @@ def _sheet_table(wb, name: str, known: frozenset[str], max_rows: int, max_cols: 
     if found is None:
         raise LayoutError("no_header")
     h, headers, first = found
-    if start_row + sheet.height - first > max_rows:
-        raise LayoutError("too_many_rows", max_rows)
-    if start_col + sheet.width > max_cols:
-        raise LayoutError("too_many_cols", max_cols)
-    everything = sheet.to_python(skip_empty_area=False)
-    data_rows = [convert_row(r) for r in everything[first:]]
-    del everything
-    while data_rows and _is_blank(data_rows[-1]):
-        data_rows.pop()
+    data_rows = _data_rows(sheet.iter_rows(), first, start_col, max_rows, max_cols)
     if not data_rows:
         return None
     return _assemble(name, headers, data_rows, h, first, max_rows, max_cols)
+
+
+def _cut(row: list, max_cols: int) -> list:
+    """The first ``max_cols`` cells of a row; LayoutError if a cell after them has content."""
+    if len(row) <= max_cols:
+        return row
+    tail = row[max_cols:]
+    if tail.count("") != len(tail) and any(
+            v != "" and not (v.__class__ is str and v.isspace()) for v in tail):
+        raise LayoutError("too_many_cols", max_cols)
+    return row[:max_cols]
+
+
+def _data_rows(rows, first: int, start_col: int, max_rows: int, max_cols: int) -> list[list]:
+    """The converted rows from sheet row ``first`` (0-based) to the last one with content,
+    each without its empty cells at the end; calamine's rows start at column
+    ``start_col``."""
+    out: list[list] = []
+    pending = 0  # blank rows seen since the last row with content
+    pad = [None] * start_col
+    limit = max(max_cols - start_col, 0)
+    for i, raw in enumerate(rows):
+        if i < first:
+            continue
+        row = convert_row(_cut(raw, limit))
+        while row and row[-1] is None:
+            row.pop()
+        if not row:
+            pending += 1
+            continue
+        if len(out) + pending >= max_rows:
+            raise LayoutError("too_many_rows", max_rows)
+        if pending:
+            out.extend([_BLANK] * pending)
+            pending = 0
+        out.append(pad + row if start_col else row)
+    return out
+
+
+_BLANK: list = []
 
 
 # ---------------------------------------------------------------------------------- the child

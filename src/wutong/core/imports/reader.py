@@ -101,6 +101,11 @@ def _refused_bomb() -> ImportRefused:
     return ImportRefused(_("文件解压后过大或压缩比异常（疑似“压缩炸弹”），无法读取。"))
 
 
+def _refused_too_wide(limit: int | None) -> ImportRefused:
+    return ImportRefused(_("列数超过上限（最多 %(n)s 列），请删除不需要导入的列后重新上传。")
+                         % {"n": limit})
+
+
 def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.3g}"
 
@@ -115,7 +120,7 @@ def _refused_layout(exc: LayoutError) -> ImportRefused:
         return ImportRefused(_("数据行数超过上限（最多 %(n)s 行），请分成几个文件上传。")
                              % {"n": exc.limit})
     if exc.code == "too_many_cols":
-        return ImportRefused(_("列数超过上限（最多 %(n)s 列）。") % {"n": exc.limit})
+        return _refused_too_wide(exc.limit)
     if exc.code == "encrypted":
         return _refused_encrypted()
     if exc.code == "memory":
@@ -329,7 +334,7 @@ def _read_csv(data: bytes, known: frozenset[str], max_rows: int, max_cols: int) 
             if not row:
                 row = _BLANK_ROW  # one shared list for the many blank lines a file may have
             if len(row) > max_cols:
-                raise ImportRefused(_("列数超过上限（最多 %(n)s 列）。") % {"n": max_cols})
+                raise _refused_too_wide(max_cols)
             rows.append(row)
             if row:
                 last_filled = len(rows) - 1
