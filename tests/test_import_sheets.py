@@ -53,3 +53,32 @@ def test_blank_rows_between_groups_are_not_rows(world, ids):
     assert result.ok, lines(result)
     assert (result.rows, result.created) == (2, 2)
     assert dict(Talent.objects.values_list("name", "education")) == {"张三": "21", "李四": "14"}
+
+
+# ---------------------------------------------------------------------------------- values
+
+def test_id_numbers_excel_made_numbers_are_refused_and_marks_are_dropped(world, ids, tmp_path):
+    style = b.styles((0, 'quotePrefix="1"'))
+    number = f"{float(ids[3]):.14E}"  # as Excel writes an 18-digit number: 15 digits kept
+    sheet = b.worksheet(
+        b.rows(["姓\u3000名 ", "\u200b身份证号码", "手机号码"])
+        + b.row(2, b.cell("A2", "张\u200b三\u00a0"), b.cell("B2", "\u200b" + ids[0] + "\u00a0"),
+                b.cell("C2", 13912345678))
+        + b.row(3, b.cell("A3", "李四"), b.cell("B3", "'" + ids[1]), b.cell("C3", "'13912345679"))
+        + b.row(4, b.cell("A4", "王五"), b.cell("B4", ids[2], style=1))
+        + b.row(5, b.cell("A5", "赵六"), b.cell("B5", number, kind="n")))
+    data = b.book_bytes([("Sheet1", sheet)], style=style)
+    result = run(world, data, problem_path=tmp_path / "problems.xlsx")
+    shown = f"{float(ids[3]):.5E}"
+    assert lines(result) == [
+        f"第 5 行「身份证号码」：身份证号码被 Excel 存成了数字（显示为 {shown}），最后几位"
+        "已经丢失：请把该列设为“文本”格式，重新填写完整的号码"]
+    assert not Talent.objects.exists()
+    # Without the bad row, every value is imported exactly.
+    sheet = sheet.replace(b.row(5, b.cell("A5", "赵六"), b.cell("B5", number, kind="n")), "")
+    result = run(world, b.book_bytes([("Sheet1", sheet)], style=style))
+    assert result.ok and result.created == 3
+    got = {t.name: (t.id_number.reveal(), t.phone and t.phone.reveal())
+           for t in Talent.objects.all()}
+    assert got == {"张三": (ids[0], "13912345678"), "李四": (ids[1], "13912345679"),
+                   "王五": (ids[2], None)}

@@ -121,7 +121,8 @@ def test_roster_as_offices_send_it(tmp_path):
         (6, None, "21", dt.date(1950, 1, 1)),
     ]
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (6, "身份证号 （必填）", "身份证号码被 Excel 转成了数字，请将该列设为文本格式后重新填写")]
+        (6, "身份证号 （必填）", "身份证号码被 Excel 存成了数字（显示为 1.10105E+17），最后几位已经"
+                                 "丢失：请把该列设为“文本”格式，重新填写完整的号码")]
 
 
 def test_a_memoized_parser_answers_like_the_parser_for_every_repeat():

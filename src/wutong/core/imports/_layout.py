@@ -41,7 +41,11 @@ _MARKERS = re.compile(
     r"[*※★☆]"
     r"|\((?:必填|必填项|选填|选填项|可选|必选|非必填)\)"
     r"|\[(?:必填|选填)\]|【(?:必填|选填)】")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters that show as nothing (zero-width spaces and joiners, byte-order marks, soft
+# hyphens, direction marks) and come along when text is pasted from web pages, chat and PDFs.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e"
+                                   "\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067"
+                                   "\u2068\u2069"))
 
 
 def normalize_header(text: object) -> str:
@@ -50,18 +54,18 @@ def normalize_header(text: object) -> str:
     if text is None:
         return ""
     s = unicodedata.normalize("NFKC", str(text))
-    s = "".join(s.split()).translate(_INVISIBLE)
+    s = "".join(s.split()).translate(INVISIBLE)
     s = _MARKERS.sub("", s).rstrip(":")
     return s.lower()
 
 
 def cell_text(value: object) -> str:
-    """A header cell as text on one line (123.0 -> "123")."""
+    """A header cell as text on one line, without invisible characters (123.0 -> "123")."""
     if value is None:
         return ""
     if value.__class__ is float and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    return " ".join(str(value).translate(INVISIBLE).split())
 
 
 def _is_blank(row: list) -> bool:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from phonenumbers import PhoneMetadata
 
+from wutong.core.imports._layout import INVISIBLE
 from wutong.core.imports.errors import CellError
 from wutong.core.security.masking import mask
 from wutong.core.validators import (
@@ -38,8 +39,14 @@ __all__ = [
     "date", "decimal", "id_number", "integer", "mobile", "text", "text_parser", "uscc",
 ]
 
-_nfkc = unicodedata.normalize
 _FOUND_MAX = 30
+
+
+def _nfkc(form: str, s: str) -> str:
+    """NFKC, and the characters that show as nothing (zero-width spaces, byte-order marks,
+    direction marks) removed: a name or a number pasted from a web page looks right and is
+    not."""
+    return unicodedata.normalize(form, s).translate(INVISIBLE)
 
 
 def _show(value: object) -> str:
@@ -431,8 +438,13 @@ def _id_error(shown: str) -> CellError:
                      % {"found": shown})
 
 
-def _id_excel_number() -> CellError:
-    return CellError(_("身份证号码被 Excel 转成了数字，请将该列设为文本格式后重新填写"))
+def _id_excel_number(shown: str) -> CellError:
+    return CellError(_("身份证号码被 Excel 存成了数字（显示为 %(found)s），最后几位已经丢失：请把"
+                       "该列设为“文本”格式，重新填写完整的号码") % {"found": shown})
+
+
+# An apostrophe typed (or exported) in front of digits to keep them as text.
+_TEXT_MARKS = "'‘’`"
 
 
 def id_number(value: object) -> str | None:
@@ -444,7 +456,7 @@ def id_number(value: object) -> str | None:
     if cls is str:
         if len(value) == 18 and _id_ok(value):  # the usual case: nothing to clean
             return value
-        s = "".join(_nfkc("NFKC", value).split()).upper()
+        s = "".join(_nfkc("NFKC", value).split()).lstrip(_TEXT_MARKS).upper()
         if not s:
             return None
         if len(s) == 15 and s.isdigit():
@@ -452,13 +464,17 @@ def id_number(value: object) -> str | None:
         if _id_ok(s) or is_valid_id_number(s):
             return s
         if _SCIENTIFIC.fullmatch(s):
-            raise _id_excel_number()
+            raise _id_excel_number(s)
+        if len(s) == 18 and s.isdigit() and s.endswith("000"):
+            raise CellError(_("身份证号码不正确：「%(found)s」，末尾是 000，可能是 Excel 把它当成"
+                              "数字后丢失了最后几位：请把该列设为“文本”格式，重新填写完整的号码")
+                            % {"found": mask("id_number", s)})
         raise _id_error(mask("id_number", _show(s)))
     if (cls is float or cls is int) and value == value and abs(value) != float("inf"):
         if 1e14 <= value < 1e15 and value == int(value):  # 15 digits survive a float
             return id_number(str(int(value)))
         if value >= 1e15:
-            raise _id_excel_number()
+            raise _id_excel_number(f"{value:.5E}")
     raise _id_error(mask("id_number", _show(value)))
 
 
@@ -535,12 +551,20 @@ def uscc(value: object) -> str | None:
     """A unified social credit code (GB 32100), 18 characters with its check character."""
     if value is None:
         return None
-    s = value if value.__class__ is str else _show(value)
-    s = "".join(_nfkc("NFKC", s).split()).replace("-", "").upper()
+    cls = value.__class__
+    if (cls is float or cls is int) and value == value and abs(value) >= 1e15:
+        raise CellError(_("统一社会信用代码被 Excel 存成了数字（显示为 %(found)s），最后几位已经"
+                          "丢失：请把该列设为“文本”格式，重新填写完整的代码")
+                        % {"found": f"{value:.5E}"})
+    s = value if cls is str else _show(value)
+    s = "".join(_nfkc("NFKC", s).split()).replace("-", "").lstrip(_TEXT_MARKS).upper()
     if not s:
         return None
     if _uscc_ok(s) or is_valid_uscc(s):
         return s
+    if _SCIENTIFIC.fullmatch(s):
+        raise CellError(_("统一社会信用代码被 Excel 存成了数字（显示为 %(found)s），最后几位已经"
+                          "丢失：请把该列设为“文本”格式，重新填写完整的代码") % {"found": s})
     raise CellError(_("统一社会信用代码不正确：「%(found)s」（应为 18 位，含校验位）")
                     % {"found": _show(value)})
 
