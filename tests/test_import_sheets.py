@@ -82,3 +82,41 @@ def test_id_numbers_excel_made_numbers_are_refused_and_marks_are_dropped(world, 
            for t in Talent.objects.all()}
     assert got == {"张三": (ids[0], "13912345678"), "李四": (ids[1], "13912345679"),
                    "王五": (ids[2], None)}
+
+
+# ---------------------------------------------------------------------------------- WPS
+
+def upload(client, capture, data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wutong.core.models import Job
+
+    with capture(execute=True):
+        response = client.post("/talents/import/", {"file": SimpleUploadedFile(name, data),
+                                                     "region": "230602"})
+    if response.status_code != 302:
+        return response.content.decode()
+    return Job.objects.order_by("-created_at").first()
+
+
+@pytest.mark.parametrize("name", ["人才花名册.et", "人才花名册.xls", "人才花名册.ett", "名单.tsv"])
+def test_wps_files_are_read_by_content_whatever_their_name(world, login, ids, name,
+                                                           django_capture_on_commit_callbacks):
+    # WPS 表格 saves xlsx under .et, or under .xls when asked for "Excel 97-2003"; its sheets
+    # have Chinese names, and its first sheet is often an empty 说明.
+    roster = b.worksheet(b.rows(["姓名", "身份证号码", "学历"], ["张三", ids[0], "本科"]))
+    data = b.book_bytes([("填报说明", b.worksheet("")), ("2024年人才（第一批）", roster)])
+    if name.endswith(".tsv"):
+        data = f"姓名\t身份证号码\t学历\r\n张三\t{ids[0]}\t本科\r\n".encode("utf-16")
+    job = upload(login(world["district"]), django_capture_on_commit_callbacks, data, name)
+    assert job.status == "succeeded", job.message
+    assert Talent.objects.get().id_number.reveal() == ids[0]
+
+
+def test_numbers_and_other_documents_are_refused_by_name(world, login,
+                                                         django_capture_on_commit_callbacks):
+    client = login(world["district"])
+    page = upload(client, django_capture_on_commit_callbacks, b"PK\x03\x04", "名单.numbers")
+    assert "暂不支持 Numbers 表格：请在 Numbers 中选择“文件 &gt; 导出为 &gt; Excel”" in page
+    page = upload(client, django_capture_on_commit_callbacks, b"x", "名单.docx")
+    assert "只支持 Excel（.xlsx/.xls）、WPS 表格（.et）、.ods 和 CSV 文件。" in page

@@ -51,7 +51,10 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.problems
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".txt")
+# What offices' suites save a table as: Excel (and its templates), WPS 表格 (.et, .ett),
+# LibreOffice (.ods, .ots) and text. The reader decides the format by the content.
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlt", ".et", ".ett", ".ods",
+                   ".ots", ".csv", ".txt", ".tsv")
 
 
 def import_job_start(*, user, upload, region: Region, title: str, task) -> Job:
@@ -61,8 +64,11 @@ def import_job_start(*, user, upload, region: Region, title: str, task) -> Job:
         raise ImportRefused(_("请选择要上传的文件。"))
     name = Path(upload.name or "upload").name[:150]
     suffix = Path(name).suffix.lower()
+    if suffix == ".numbers":
+        raise ImportRefused(_("暂不支持 Numbers 表格：请在 Numbers 中选择“文件 > 导出为 > Excel”，"
+                              "上传导出的 .xlsx 文件。"))
     if suffix not in UPLOAD_SUFFIXES:
-        raise ImportRefused(_("只支持 Excel（.xlsx/.xls）和 CSV 文件。"))
+        raise ImportRefused(_("只支持 Excel（.xlsx/.xls）、WPS 表格（.et）、.ods 和 CSV 文件。"))
     if upload.size > settings.WUTONG_IMPORT_MAX_BYTES:
         raise ImportRefused(_("文件过大（上限 %(mb)d MB），请拆分后分批导入。") % {
             "mb": settings.WUTONG_IMPORT_MAX_BYTES // (1024 * 1024)})

@@ -52,8 +52,8 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _BINARY_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"Rar!\x1a",
                   b"7z\xbc\xaf", b"\x1f\x8b", b"\x7fELF")
 # Text is read as CSV only under these names (or none): a .pdf or .docx is never a table.
-_TEXT_EXTENSIONS = frozenset(("", ".csv", ".txt", ".tsv", ".xls", ".xlsx", ".xlsm", ".et",
-                              ".ods", ".prn", ".dat"))
+_TEXT_EXTENSIONS = frozenset(("", ".csv", ".txt", ".tsv", ".xls", ".xlsx", ".xlsm", ".xlt",
+                              ".xltx", ".xltm", ".et", ".ett", ".ods", ".ots", ".prn", ".dat"))
 _BLANK_ONLY = re.compile(rb"[ \t\r\n\x00]*\Z")
 _HTML_STARTS = ("<!doctype", "<html", "<table", "<?xml", "<meta", "<head", "<body",
                 "mime-version:")
