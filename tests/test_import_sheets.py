@@ -4,6 +4,7 @@ reported by the row number the clerk sees, column and cause, and never a changed
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 
@@ -120,3 +121,35 @@ def test_numbers_and_other_documents_are_refused_by_name(world, login,
     assert "暂不支持 Numbers 表格：请在 Numbers 中选择“文件 &gt; 导出为 &gt; Excel”" in page
     page = upload(client, django_capture_on_commit_callbacks, b"x", "名单.docx")
     assert "只支持 Excel（.xlsx/.xls）、WPS 表格（.et）、.ods 和 CSV 文件。" in page
+
+
+# ---------------------------------------------------------------------------------- CSV
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-16"])
+def test_csv_from_excel_imports_exactly_and_a_shifted_row_is_named(world, ids, encoding):
+    sep = "\t" if encoding == "utf-16" else ","
+    lines_ = [["姓名", "毕业院校", "身份证号码", "出生日期", "手机号码"],
+              ["张三", '"哈尔滨工业大学\r\n（威海）"', ids[0], "1990/1/1", "13912345678"],
+              ["李四", "大庆师范学院", ids[1], "1990年1月", "'13912345679"]]
+    text = "\r\n".join(sep.join(line) for line in lines_) + "\r\n"
+    result = run(world, text.encode(encoding), "名单.csv")
+    assert result.ok, lines(result)
+    zhang = Talent.objects.get(name="张三")
+    assert (zhang.id_number.reveal(), zhang.phone.reveal()) == (ids[0], "13912345678")
+    assert zhang.birth_date == dt.date(1990, 1, 1)
+    assert Talent.objects.get(name="李四").phone.reveal() == "13912345679"
+    # A school typed with a comma and no quotes pushes the ID number into the next column.
+    Talent.objects.all().delete()
+    shifted = text + sep.join(["王五", "北京大学", "医学部", ids[2], "1990-01-01",
+                               "13912345670"]) + "\r\n"
+    result = run(world, shifted.encode(encoding), "名单.csv")
+    # Excel shows the row on row 4 (张三's school holds a line break): so does the message. The
+    # ID number found in the date column is masked.
+    assert lines(result) == [
+        "第 4 行：这一行有 6 个字段，比表头的 5 列多：可能是某个单元格里有没加引号的逗号，使后面"
+        "的内容错了列。请检查这一行",
+        f"第 4 行「出生日期」：日期格式不正确：「{ids[2][:6]}********{ids[2][-4:]}」，应如 "
+        "2023-05-01、2023.5 或 2023年5月",
+        "第 4 行「手机号码」：手机号码不正确：「19******01」（应为 11 位中国大陆手机号）",
+        "第 4 行「身份证号码」：身份证号码不正确：「医*部」（应为 18 位，含校验位）"]
+    assert not Talent.objects.exists()

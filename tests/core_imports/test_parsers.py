@@ -124,6 +124,16 @@ def test_found_value_is_cut_to_30_characters():
         f"日期格式不正确：「{'x' * 30}…」，应如 2023-05-01、2023.5 或 2023年5月")
 
 
+def test_an_id_or_phone_number_in_the_wrong_column_is_masked_when_shown():
+    # A row shifted by a stray comma puts an ID number under 出生日期 and a phone under 学历.
+    assert message(p.date, "230602199001011238") == (
+        "日期格式不正确：「230602********1238」，应如 2023-05-01、2023.5 或 2023年5月")
+    assert message(p.choice({"本科": "21"}), "电话13912345678") == (
+        "无法识别「电话139****5678」，可填：本科")
+    assert message(p.date, "2023051") == (  # short digit runs are shown as they are
+        "日期格式不正确：「2023051」，应如 2023-05-01、2023.5 或 2023年5月")
+
+
 # ---------------------------------------------------------------------------------- numbers
 
 @pytest.mark.parametrize(("value", "expected"), [

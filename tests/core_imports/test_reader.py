@@ -255,6 +255,70 @@ def test_csv_encodings_and_delimiters(tmp_path, data, expected):
     assert read_table(write(tmp_path, "t.csv", data), filename="t.csv").rows == expected
 
 
+ROW = "张三,11010519491231002X\r\n"
+
+
+@pytest.mark.parametrize("data", [
+    ("姓名,身份证号码\r\n" + ROW).encode("gbk"),                       # Excel's CSV (逗号分隔)
+    ("姓名,身份证号码\r\n" + ROW).encode("gb18030"),
+    b"\xef\xbb\xbf" + ("姓名,身份证号码\r\n" + ROW).encode("gbk"),       # a UTF-8 BOM, then GBK
+    ("\ufeff姓名,身份证号码\r\n" + ROW).encode("gb18030"),            # GB18030's own BOM
+    ("\ufeff姓名,身份证号码\r\n" + ROW).encode(),                     # Excel's CSV UTF-8
+    ("姓名\t身份证号码\r\n" + ROW.replace(",", "\t")).encode("utf-16"),  # "Unicode text"
+    ("姓名\t身份证号码\r\n" + ROW.replace(",", "\t")).encode("utf-16-be").join(
+        [b"\xfe\xff", b""]),
+    ("姓名;身份证号码\r" + ROW.replace(",", ";").replace("\r\n", "\r")).encode(),  # old Mac
+    ("姓名,身份证号码\n" + ROW.replace("\r\n", "\n") * 1).encode(),
+])
+def test_csv_as_each_suite_saves_it(tmp_path, data):
+    table = read_table(write(tmp_path, "t.csv", data), filename="t.csv", known_headers=KNOWN)
+    assert table.headers == ["姓名", "身份证号码"]
+    assert table.rows == [["张三", "11010519491231002X"]]
+    assert table.problems == []
+
+
+def test_csv_quoted_fields_with_line_breaks_keep_the_row_numbers_excel_shows(tmp_path):
+    text = ('姓名,地址,身份证号码\r\n张三,"哈尔滨市\r\n南岗区",11010519491231002X\r\n'
+            '李四,"大庆市""萨尔图区""",11010519491231002X\r\n')
+    table = read_table(write(tmp_path, "t.csv", text.encode("gbk")), filename="t.csv")
+    assert table.rows == [["张三", "哈尔滨市\r\n南岗区", "11010519491231002X"],
+                          ["李四", '大庆市"萨尔图区"', "11010519491231002X"]]
+    assert [n for n, _ in table.iter_rows()] == [2, 3]  # Excel shows them on rows 2 and 3
+
+
+def test_csv_row_longer_than_the_header_is_a_problem_of_its_row(tmp_path):
+    # An address typed with a comma and no quotes: the ID number lands under 地址's neighbour.
+    text = ("姓名,地址,身份证号码\n张三,哈尔滨市,南岗区,11010519491231002X\n"
+            "李四,大庆市,11010519491231002X\n王五\n")
+    table = read_table(write(tmp_path, "t.csv", text.encode()), filename="t.csv")
+    assert table.headers == ["姓名", "地址", "身份证号码", ""]
+    assert [(p.row, p.column, p.message) for p in table.problems] == [
+        (2, None, "这一行有 4 个字段，比表头的 3 列多：可能是某个单元格里有没加引号的逗号，使后面的"
+                  "内容错了列。请检查这一行")]
+    assert table.rows[2] == ["王五", None, None, None]  # a short row is only short
+
+
+def test_csv_quote_left_open_is_refused_with_its_row(tmp_path):
+    text = '姓名,地址,身份证号码\n张三,"哈尔滨市,11010519491231002X\n李四,x,11010519491231002X\n'
+    assert refused(write(tmp_path, "t.csv", text.encode())) == (
+        "第 2 行有一个引号（\"）没有配对，从这里到文件末尾都成了一个单元格：请检查这一行，或用 "
+        "Excel 打开后另存为 .xlsx 再上传。")
+    # A quote inside a field is kept as Excel keeps it.
+    text = '姓名,地址\n张"三",x\n"李四"丙,y\n'
+    table = read_table(write(tmp_path, "q.csv", text.encode()), filename="q.csv")
+    assert table.rows == [['张"三"', "x"], ["李四丙", "y"]]
+
+
+def test_csv_of_mixed_or_cut_encodings_is_refused(tmp_path):
+    utf8 = "姓名,身份证号码\n张三丰,11010519491231002X\n李四光,11010519491231002X\n".encode()
+    mixed = utf8 + "王五,11010519491231002X\n".encode("gbk")
+    assert refused(write(tmp_path, "mixed.csv", mixed)) == (
+        "文件的文字编码前后不一致：第 4 行起不是 UTF-8 编码（可能是把两个文件拼在了一起）。请用 "
+        "Excel 打开后另存为 .xlsx 再上传。")
+    assert refused(write(tmp_path, "cut.csv", utf8 + "王".encode()[:2])) == (
+        "文件末尾不完整（最后一个字被截断），可能没有上传完整：请重新保存后上传。")
+
+
 def test_text_renamed_xlsx_is_read_as_text(tmp_path):
     # Some systems export tab-separated text named .xls; the content decides.
     path = write(tmp_path, "export.xls", "姓名\t学历\n张三\t本科\n".encode("gb18030"))

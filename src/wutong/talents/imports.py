@@ -140,7 +140,7 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             "cols": "、".join(c.label for c in match.missing)})
     by_key = {c.key: c for c in cols}
     header_of = {key: table.headers[i] for key, i in match.index.items()}
-    result = ImportResult(unknown_headers=match.unknown)
+    result = ImportResult(unknown_headers=match.unknown, problems=list(table.problems))
     parsed: list[dict] = []
     cells = [(key, index, memoized(by_key[key].parse) if by_key[key].parse else None,
               header_of[key]) for key, index in match.index.items() if key != "id_number"]

@@ -129,7 +129,7 @@ def parse_rows(table, columns: list[Column], match: HeaderMatch | None = None) -
             for c in columns if c.key in match.index]
     required_message = _("必填，不能为空")
     records: list[tuple[int, dict[str, object]]] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(getattr(table, "problems", ()))  # found while reading
     append_problem = problems.append
     width = len(table.headers)
     row_no = table.first_data_row - 1

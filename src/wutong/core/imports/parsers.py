@@ -57,8 +57,18 @@ def _show(value: object) -> str:
         s = value.strftime("%Y-%m-%d %H:%M:%S")
     else:
         s = str(value)
-    s = " ".join(s.split())
+    s = _LONG_DIGITS.sub(_mask_digits, " ".join(s.split()))
     return s if len(s) <= _FOUND_MAX else s[:_FOUND_MAX] + "…"
+
+
+# A run of 11 or more digits in a cell shown back is an ID or phone number in the wrong
+# column (a row shifted by a stray comma): it is masked like one.
+_LONG_DIGITS = re.compile(r"[0-9０-９]{11,}[0-9０-９Xx]*")
+
+
+def _mask_digits(found: re.Match) -> str:
+    digits = found.group()
+    return mask("id_number" if len(digits) > 11 else "phone", digits)
 
 
 # The same few hundred dates and amounts recur down a column of 100,000 rows; their parsed
