@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import random
 
+import openpyxl
 import pytest
 
 from tests.core_imports import builders as b
@@ -15,7 +16,7 @@ from wutong.core.demo.generators import id_number
 from wutong.core.imports import ImportRefused, summarize
 from wutong.core.models import Region
 from wutong.talents.imports import talent_import
-from wutong.talents.models import Talent
+from wutong.talents.models import Education, Talent
 
 RNG = random.Random(47)
 
@@ -153,3 +154,27 @@ def test_csv_from_excel_imports_exactly_and_a_shifted_row_is_named(world, ids, e
         "第 4 行「手机号码」：手机号码不正确：「19******01」（应为 11 位中国大陆手机号）",
         "第 4 行「身份证号码」：身份证号码不正确：「医*部」（应为 18 位，含校验位）"]
     assert not Talent.objects.exists()
+
+
+# ---------------------------------------------------------------------------------- formulas
+
+def test_formula_cells_are_read_by_their_results_and_errors_are_named(world, ids, tmp_path):
+    sheet = b.worksheet(
+        b.rows(["姓名", "身份证号码", "学历", "毕业院校"])
+        + b.row(2, b.cell("A2", "张三"), b.cell("B2", ids[0]), b.cell("C2", "本科"),
+                '<c r="D2" t="str"><f>院校!B7</f><v>大庆师范学院</v></c>')
+        + b.row(3, b.cell("A3", "李四"), '<c r="B3" t="e"><f>VLOOKUP(A3,底册!A:B,2,0)</f>'
+                "<v>#N/A</v></c>")
+        + b.row(4, '<c r="A4" t="e"><v>#REF!</v></c>', b.cell("B4", ids[2]))
+        + "".join(b.row(r, f'<c r="B{r}" t="e"><f>VLOOKUP(A{r},底册!A:B,2,0)</f><v>#N/A</v>'
+                           "</c>") for r in range(5, 200)))
+    result = run(world, b.book_bytes([("名单", sheet)]), problem_path=tmp_path / "p.xlsx")
+    assert lines(result) == [
+        "第 3 行「身份证号码」：单元格显示公式错误「#N/A」：请改正公式，或直接填写内容",
+        "第 4 行「姓名」：单元格显示公式错误「#REF!」：请改正公式，或直接填写内容"]
+    copy = openpyxl.load_workbook(tmp_path / "p.xlsx").active
+    assert [c.value for c in copy[3]][:2] == ["李四", "#N/A"]
+    sheet = sheet.split('<row r="3">')[0] + "</sheetData></worksheet>"
+    result = run(world, b.book_bytes([("名单", sheet)]))
+    assert result.ok and Talent.objects.get().education == "21"
+    assert Education.objects.get().school == "大庆师范学院"

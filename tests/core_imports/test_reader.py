@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.core_imports import builders
 from wutong.core.imports import ImportRefused, read_table
+from wutong.core.imports.columns import FormulaError
 
 UNKNOWN = "无法识别的文件格式：请上传 Excel（.xlsx/.xls）或 CSV 文件。"
 CORRUPT = "文件已损坏或格式不正确，无法读取。"
@@ -196,6 +197,40 @@ def test_content_past_the_column_limit_is_refused(tmp_path):
     assert refused(path, max_cols=5).startswith("列数超过上限")
     table = read_table(path, filename="far.xlsx", max_cols=9)
     assert table.rows == [[None] * 7 + ["张三", "11010519491231002X"]]
+
+
+def test_formula_errors_and_formulas_without_a_result_are_marked(tmp_path):
+    na = '<c r="{ref}" t="e"><f>VLOOKUP(A{row},代码!A:B,2,0)</f><v>#N/A</v></c>'
+    sheet = builders.worksheet(
+        builders.rows(["姓名", "学历", "年龄"])
+        + builders.row(2, builders.cell("A2", "张三"), na.format(ref="B2", row=2),
+                       '<c r="C2" t="str"><f>IF(A2="","",30)</f><v>30</v></c>')
+        + builders.row(3, builders.cell("A3", "李四"), builders.cell("B3", "本科"),
+                       '<c r="C3"><f>DATEDIF(D3,TODAY(),"y")</f><v></v></c>')  # never computed
+        + builders.row(4, na.format(ref="B4", row=4),  # nothing else in the row: blank
+                       '<c r="C4" t="str"><f>IF(A4="","",30)</f><v></v></c>')
+        + builders.row(5, builders.cell("A5", "王五"), '<c r="B5" t="e"><v>#VALUE!</v></c>',
+                       '<c r="C5"><f t="shared" ref="C5:C6" si="0">1+1</f></c>')
+        + "".join(builders.row(r, na.format(ref=f"B{r}", row=r)) for r in range(6, 500)))
+    path = write(tmp_path, "f.xlsx", builders.book_bytes([("名单", sheet)]))
+    table = read_table(path, filename="f.xlsx", known_headers=KNOWN)
+    error = FormulaError
+    assert table.rows == [["张三", error("#N/A"), "30"], ["李四", "本科", error("")],
+                          [None, None, None], ["王五", error("#VALUE!"), error("")]]
+    assert [n for n, _ in table.iter_rows()] == [2, 3, 5]
+
+
+def test_formula_errors_where_cells_have_no_reference_or_a_namespace_prefix(tmp_path):
+    # Cells without r= (some generators), and every element prefixed x: (the Open XML SDK).
+    plain = builders.worksheet(
+        builders.row(None, builders.cell(None, "姓名"), builders.cell(None, "学历"))
+        + builders.row(None, builders.cell(None, "张三"), '<c t="e"><v>#N/A</v></c>'))
+    prefixed = plain.replace("<", "<x:").replace("<x:/", "</x:").replace("<x:?", "<?").replace(
+        "worksheet xmlns=", "worksheet xmlns:x=")
+    for name, sheet in (("plain.xlsx", plain), ("prefixed.xlsx", prefixed)):
+        path = write(tmp_path, name, builders.book_bytes([("Sheet1", sheet)]))
+        table = read_table(path, filename=name, known_headers=KNOWN)
+        assert table.rows == [["张三", FormulaError("#N/A")]], name
 
 
 # ---------------------------------------------------------------------------------- other formats

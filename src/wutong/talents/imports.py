@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from wutong.core.audit import audit_log
 from wutong.core.bulk import mapped_in_child, raw_insert, refresh_statistics
 from wutong.core.imports import parsers
-from wutong.core.imports.columns import Column, match_headers, memoized, normalize_header
+from wutong.core.imports.columns import (
+    Column,
+    FormulaError,
+    formula_message,
+    match_headers,
+    memoized,
+    normalize_header,
+)
 from wutong.core.imports.errors import CellError, ImportRefused
 from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
 from wutong.core.imports.reader import read_table
@@ -151,15 +158,20 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             continue  # a blank line between groups of rows
         row_no = table.first_data_row + offset
         values: dict = {"_row": row_no}
+        name_reported = False
         for key, index, parse, header in cells:
             cell = raw[index] if index < width else None
+            if cell.__class__ is FormulaError:
+                result.problems.append(Problem(row_no, header, formula_message(cell)))
+                name_reported = name_reported or key == "name"
+                continue
             try:
                 values[key] = parse(cell) if parse else cell
             except CellError as exc:
                 result.problems.append(Problem(row_no, header, str(exc.message)))
         values["id_number"] = _parse_identity(values, raw[match.index["id_number"]], row_no,
                                               header_of["id_number"], result)
-        if not values.get("name"):
+        if not values.get("name") and not name_reported:
             result.problems.append(Problem(row_no, header_of["name"], _("姓名不能为空。")))
         parsed.append(values)
         if progress and offset % 5000 == 0:
@@ -186,6 +198,9 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
 def _parse_identity(values: dict, cell, row_no: int, header: str, result: ImportResult) -> str:
     id_type = values.get("id_type") or IdType.RESIDENT
     values["id_type"] = id_type
+    if cell.__class__ is FormulaError:
+        result.problems.append(Problem(row_no, header, formula_message(cell)))
+        return ""
     try:
         if id_type == IdType.RESIDENT:
             number = parsers.id_number(cell)

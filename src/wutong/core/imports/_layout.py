@@ -291,11 +291,11 @@ def read_workbook(data: bytes, known: frozenset[str], max_rows: int, max_cols: i
         if table is None:
             continue
         if not known or sum(normalize_header(h) in known for h in table["headers"]) >= 2:
-            return table
+            return _with_formula_cells(data, table)
         if guessed is None:
             guessed = table
     if guessed is not None:
-        return guessed
+        return _with_formula_cells(data, guessed)
     raise LayoutError(failure)
 
 
@@ -369,6 +369,180 @@ def _data_rows(rows, first: int, start_col: int, max_rows: int, max_cols: int) -
 _BLANK: list = []
 
 
+# ---------------------------------------------------------------------------------- formulas
+
+class FormulaError:
+    """A cell whose formula shows an error (``#N/A`` from a VLOOKUP that found nothing,
+    ``#VALUE!``…), or (``text`` empty) a formula the file holds no result for. Calamine reads
+    both as empty cells; the reader puts these in their place, in xlsx files."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __eq__(self, other) -> bool:
+        return other.__class__ is FormulaError and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash((FormulaError, self.text))
+
+    def __repr__(self) -> str:
+        return f"FormulaError({self.text!r})"
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ERROR_TYPE = re.compile(rb"""\st=["']e["']""")
+_BARE_FORMULA = re.compile(rb"<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_REF_ATTR = re.compile(rb"""\sr=["']([A-Za-z]{1,3})(\d+)["']""")
+_TYPE_ATTR = re.compile(rb"""\st=["'](\w+)["']""")
+_TEXT_RESULTS = (b"str", b"s", b"inlineStr")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
+
+
+def _with_formula_cells(data: bytes, table: dict) -> dict:
+    """The table with a ``FormulaError`` in each cell of an xlsx sheet that shows a formula
+    error or has no computed value, in rows that have other content (a lookup copied down
+    past the last row shows #N/A in rows that are empty)."""
+    if not data.startswith(b"PK"):
+        return table
+    try:
+        cells = _formula_cells(data, table["sheet_name"])
+    except Exception:  # noqa: BLE001 - calamine read the file; this is only a refinement
+        return table
+    if not cells:
+        return table
+    rows, first = table["rows"], table["first_data_row"] - 1
+    width = len(table["headers"])
+    for (r, c), text in cells.items():
+        i = r - first
+        if 0 <= i < len(rows) and c < width:
+            row = rows[i]
+            if row.count(None) != width and row[c] is None:
+                row[c] = FormulaError(text)
+    return table
+
+
+def _sheet_part(zf, sheet_name: str) -> str | None:
+    import xml.etree.ElementTree as ET
+
+    names = {n.lower(): n for n in zf.namelist()}
+    # Expat (2.4+) limits entity expansion and ElementTree loads no external entities; this
+    # runs in the child, under its memory and CPU limits, after calamine read the same parts.
+    workbook = ET.fromstring(zf.read(names["xl/workbook.xml"]))  # noqa: S314
+    rid = None
+    for sheet in workbook.iter(_NS + "sheet"):
+        if sheet.get("name") == sheet_name:
+            rid = sheet.get(_REL_NS + "id")
+    rels = names.get("xl/_rels/workbook.xml.rels")
+    if rid is None or rels is None:
+        return None
+    for rel in ET.fromstring(zf.read(rels)).iter(_PKG_NS + "Relationship"):  # noqa: S314
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            parts: list[str] = []
+            for piece in path.split("/"):
+                if piece == "..":
+                    if parts:
+                        parts.pop()
+                elif piece not in ("", "."):
+                    parts.append(piece)
+            return names.get("/".join(parts).lower())
+    return None
+
+
+def _formula_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
+    """(0-based row, column) -> the error shown ("#N/A"), or "" for a formula without a
+    value, for the cells of an xlsx sheet. Found by searching the bytes (a sheet of two
+    million cells takes a fraction of a second); sheets whose elements carry a namespace
+    prefix, or cells without ``r=``, are parsed as XML."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        part = _sheet_part(zf, sheet_name)
+        if part is None:
+            return {}
+        xml = zf.read(part)
+    if xml.find(b"<c ") < 0 and xml.find(b"<c>") < 0:
+        return _formula_cells_parsed(xml) if xml.find(b":c ") >= 0 else {}
+    found: dict[tuple[int, int], str] = {}
+    errors = _ERROR_TYPE.finditer(xml) if b't="e"' in xml or b"t='e'" in xml else ()
+    formulas = _BARE_FORMULA.finditer(xml) if b"<f" in xml else ()
+    for match in errors:
+        start = xml.rfind(b"<c", 0, match.start())
+        end = xml.find(b"</c>", match.end())
+        head = xml[start:xml.find(b">", match.end()) + 1]
+        if start < 0 or end < 0 or not head.startswith((b"<c ", b"<c\t", b"<c\n")):
+            continue
+        ref = _REF_ATTR.search(head)
+        if ref is None:
+            return _formula_cells_parsed(xml)
+        value = _VALUE.search(xml, match.end(), end)
+        shown = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+        found[(int(ref.group(2)) - 1, _column_index(ref.group(1).decode()))] = shown
+    for match in formulas:
+        start = xml.rfind(b"<c", 0, match.start())
+        head = xml[start:xml.find(b">", start) + 1]
+        kind = _TYPE_ATTR.search(head)
+        if kind is not None and (kind.group(1) == b"e" or (kind.group(1) in _TEXT_RESULTS
+                                 and b"<v" in match.group())):
+            continue  # an error (above), or "" as a string result: computed
+        ref = _REF_ATTR.search(head)
+        if ref is None:
+            return _formula_cells_parsed(xml)
+        found[(int(ref.group(2)) - 1, _column_index(ref.group(1).decode()))] = ""
+    return found
+
+
+def _formula_cells_parsed(xml: bytes) -> dict[tuple[int, int], str]:
+    """``_formula_cells`` by parsing the XML, for writers that leave out ``r=``."""
+    import xml.etree.ElementTree as ET
+
+    found: dict[tuple[int, int], str] = {}
+    r = c = -1
+    for event, elem in ET.iterparse(io.BytesIO(xml), events=("start", "end")):  # noqa: S314
+        tag = elem.tag
+        if event == "start":
+            if tag == _NS + "row":
+                ref = elem.get("r")
+                r = int(ref) - 1 if ref and ref.isdigit() else r + 1
+                c = -1
+            elif tag == _NS + "c":
+                ref = _CELL_REF.fullmatch(elem.get("r") or "")
+                if ref:
+                    c = _column_index(ref.group(1))
+                    r = int(ref.group(2)) - 1
+                else:
+                    c += 1
+            continue
+        if tag == _NS + "c":
+            formula = elem.find(_NS + "f")
+            value = elem.find(_NS + "v")
+            if elem.get("t") == "e":
+                found[(r, c)] = (value.text or "#ERROR") if value is not None else "#ERROR"
+            elif formula is not None and (value is None or (not value.text and elem.get(
+                    "t") not in ("str", "s", "inlineStr"))):
+                found[(r, c)] = ""
+            elem.clear()
+        elif tag == _NS + "row":
+            elem.clear()
+    return found
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
 # ---------------------------------------------------------------------------------- the child
 # Parent and child talk in marshal (plain data only; fast). Dates and times travel as ISO
 # text beside the rows, as (row, column, kind, text), and are put back by ``decode_answer``.
@@ -396,6 +570,8 @@ def _encode_special(rows: list[list]) -> list[tuple[int, int, str, object]]:
                 special.append((i, j, "time", value.isoformat()))
             elif cls is dt.timedelta:
                 special.append((i, j, "timedelta", value.total_seconds()))
+            elif cls is FormulaError:
+                special.append((i, j, "formula", value.text))
             else:
                 special.append((i, j, "text", str(value)))
             row[j] = None
@@ -403,7 +579,7 @@ def _encode_special(rows: list[list]) -> list[tuple[int, int, str, object]]:
 
 
 _DECODERS = {"datetime": dt.datetime.fromisoformat, "date": dt.date.fromisoformat,
-             "time": dt.time.fromisoformat, "text": str,
+             "time": dt.time.fromisoformat, "text": str, "formula": FormulaError,
              "timedelta": lambda seconds: dt.timedelta(seconds=seconds)}
 
 
