@@ -178,3 +178,32 @@ def test_formula_cells_are_read_by_their_results_and_errors_are_named(world, ids
     result = run(world, b.book_bytes([("名单", sheet)]))
     assert result.ok and Talent.objects.get().education == "21"
     assert Education.objects.get().school == "大庆师范学院"
+
+
+# ---------------------------------------------------------------------------------- sheets
+
+def test_which_sheet_is_read_and_what_the_clerk_is_told(world, login, ids,
+                                                        django_capture_on_commit_callbacks):
+    head = ["姓名", "身份证号码"]
+    first = b.worksheet(b.rows(head, ["张三", ids[0]]))
+    second = b.worksheet(b.rows(head, ["李四", ids[1]]))
+    codes = b.worksheet(b.rows(["学历", "代码"], ["本科", "21"]))
+    data = b.book_bytes([("说明", b.worksheet(b.rows(["本表由各单位填报"]))),
+                         ("旧表", b.worksheet(b.rows(head, ["王五", ids[2]])), "hidden"),
+                         ("一季度", first), ("二季度", second), ("代码", codes, "veryHidden")],
+                        active=3)
+    client = login(world["district"])
+    job = upload(client, django_capture_on_commit_callbacks, data, "名单.xlsx")
+    assert job.status == "succeeded"
+    assert job.message == (
+        "导入完成：共 1 行，新建 1 人，更新 0 人。\n"
+        "文件里不止一个工作表像名单：只导入了「一季度」，「二季度」没有导入。如需导入，请把它另存为"
+        "单独的文件后上传。")
+    assert list(Talent.objects.values_list("name", flat=True)) == ["张三"]
+    # Only a hidden sheet holds a roster: it is named, nothing is imported.
+    data = b.book_bytes([("Sheet1", b.worksheet("")), ("旧表", second, "hidden")])
+    job = upload(client, django_capture_on_commit_callbacks, data, "名单.xlsx")
+    assert job.status == "failed" and job.message == (
+        "可见的工作表中没有数据，表格在隐藏的工作表「旧表」中：如要导入它，请在 Excel 或 WPS 中"
+        "取消隐藏该工作表后重新上传。")
+    assert Talent.objects.count() == 1

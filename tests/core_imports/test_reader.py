@@ -123,11 +123,35 @@ def test_sheet_with_known_headers_wins_over_an_earlier_table(tmp_path):
     assert read_table(path, filename="s.xlsx", known_headers={"籍贯", "民族"}).sheet_name == "汇总"
 
 
-def test_hidden_sheet_used_only_when_nothing_else_has_data(tmp_path):
+def test_hidden_sheets_are_never_read(tmp_path):
+    # A clerk imports what they see: a table only on a hidden sheet is named, not imported;
+    # a "very hidden" sheet (only a program can show it: a drop-down's list) is not even named.
     path = tmp_path / "hidden.xlsx"
     builders.write_xlsx(path, [], title="空", before=[
         ("数据", [["姓名", "学历"], ["张三", "本科"]], "hidden")])
-    assert read_table(path, filename="hidden.xlsx").sheet_name == "数据"
+    assert refused(path) == refused(path, known_headers=KNOWN) == (
+        "可见的工作表中没有数据，表格在隐藏的工作表「数据」中：如要导入它，请在 Excel 或 WPS 中"
+        "取消隐藏该工作表后重新上传。")
+    builders.write_xlsx(path, [], title="空", before=[
+        ("字典", [["学历", "代码"], ["本科", "21"]], "hidden"),
+        ("选项", [["姓名", "学历"], ["张三", "本科"]], "veryHidden")])
+    assert refused(path, known_headers=KNOWN) == EMPTY
+    # A visible roster is read whatever hidden sheets come before it.
+    builders.write_xlsx(path, [["姓名", "学历"], ["李四", "硕士"]], title="名单", before=[
+        ("旧名单", [["姓名", "学历"], ["张三", "本科"]], "hidden")])
+    table = read_table(path, filename="hidden.xlsx", known_headers=KNOWN)
+    assert (table.sheet_name, table.rows, table.other_sheets) == ("名单", [["李四", "硕士"]], [])
+
+
+def test_other_visible_rosters_are_named_not_read(tmp_path):
+    path = tmp_path / "quarters.xlsx"
+    roster = [["姓名", "身份证号码"], ["张三", "11010519491231002X"]]
+    builders.write_xlsx(path, roster, title="二季度", before=[
+        ("填表说明", [["姓名、身份证号码必填"]], "visible"), ("一季度", roster, "visible"),
+        ("汇总", [["单位", "人数"], ["甲", 3]], "visible"), ("空表", [], "visible"),
+        ("表头", [["姓名", "身份证号码"]], "visible")])
+    table = read_table(path, filename="q.xlsx", known_headers=KNOWN)
+    assert (table.sheet_name, table.other_sheets) == ("一季度", ["二季度"])
 
 
 def test_uploaded_file_object(tmp_path):

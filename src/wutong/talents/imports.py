@@ -27,7 +27,7 @@ from wutong.core.imports.columns import (
     normalize_header,
 )
 from wutong.core.imports.errors import CellError, ImportRefused
-from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
+from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start, table_notes
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy, write_template
 from wutong.core.models import CodeItem, Job, Region
@@ -147,7 +147,8 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             "cols": "、".join(c.label for c in match.missing)})
     by_key = {c.key: c for c in cols}
     header_of = {key: table.headers[i] for key, i in match.index.items()}
-    result = ImportResult(unknown_headers=match.unknown, problems=list(table.problems))
+    result = ImportResult(unknown_headers=match.unknown,
+                          notes=table_notes(table), problems=list(table.problems))
     parsed: list[dict] = []
     cells = [(key, index, memoized(by_key[key].parse) if by_key[key].parse else None,
               header_of[key]) for key, index in match.index.items() if key != "id_number"]

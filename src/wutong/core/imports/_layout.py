@@ -27,12 +27,14 @@ INSTRUCTION_WORDS = ("说明", "须知", "注意事项", "指南", "帮助", "in
 
 
 class LayoutError(Exception):
-    """``code``: empty, no_header, too_many_rows, too_many_cols, corrupt, encrypted."""
+    """``code``: empty, no_header, too_many_rows, too_many_cols, corrupt, encrypted, hidden
+    (the table is on a hidden sheet, named by ``sheet``)."""
 
-    def __init__(self, code: str, limit: int | None = None):
+    def __init__(self, code: str, limit: int | None = None, sheet: str = ""):
         self.code = code
         self.limit = limit
-        super().__init__(code, limit)
+        self.sheet = sheet
+        super().__init__(code, limit, sheet)
 
 
 # ---------------------------------------------------------------------------------- headers
@@ -243,40 +245,52 @@ def _assemble(sheet_name: str, headers: list[str], data: list[list], h: int, fir
             "first_data_row": first + 1, "header_row": h + 1}
 
 
-def order_sheets(metas) -> list[str]:
-    """Visible worksheets first, those named like instructions (说明, 填表说明…) after them,
-    hidden sheets last; chart and macro sheets never."""
+def order_sheets(metas) -> tuple[list[str], list[str]]:
+    """(visible worksheets, those named like instructions — 说明, 填表说明… — after the others;
+    hidden worksheets). Chart and macro sheets never, nor "very hidden" ones: only a program
+    can show those, and they hold its lists (the choices of a drop-down, say)."""
     main, instructions, hidden = [], [], []
     for meta in metas:
         if not str(meta.typ).endswith("WorkSheet"):  # SheetTypeEnum.WorkSheet
             continue
-        if not str(meta.visible).endswith(".Visible"):
+        visibility = str(meta.visible)
+        if visibility.endswith(".Hidden"):
             hidden.append(meta.name)
+        elif not visibility.endswith(".Visible"):
+            continue
         elif any(w in meta.name.lower() for w in INSTRUCTION_WORDS):
             instructions.append(meta.name)
         else:
             main.append(meta.name)
-    return main + instructions + hidden
+    return main + instructions, hidden
 
 
 def read_workbook(data: bytes, known: frozenset[str], max_rows: int, max_cols: int) -> dict:
-    """The table of the first sheet (in ``order_sheets`` order) with a header and data.
+    """The table of the first visible sheet (instructions last) with a header and data.
 
     With known headers, a sheet whose header row has two of them wins over an earlier sheet
-    whose header was only guessed (a summary sheet in front of the roster, say).
+    whose header was only guessed (a summary sheet in front of the roster, say), and the
+    other visible sheets whose header has two of them are named in ``other_sheets`` (they
+    are not read: a clerk is told, not surprised). Hidden sheets are never read; when only
+    a hidden sheet holds the table, LayoutError("hidden") names it.
     """
     import python_calamine as pc
 
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = order_sheets(wb.sheets_metadata)
+        names, hidden = order_sheets(wb.sheets_metadata)
     except pc.PasswordError as exc:
         raise LayoutError("encrypted") from exc
     except BaseException as exc:  # calamine's errors and Rust panics (not Exceptions)
         raise LayoutError("corrupt") from exc
     failure = "empty"
-    guessed = None  # the first table whose header was found without known headers
+    chosen = guessed = None  # guessed: the first table whose header was found without known
+    others: list[str] = []
     for name in names:
+        if chosen is not None:
+            if _roster_like(wb, name, known, max_cols):
+                others.append(name)
+            continue
         try:
             table = _sheet_table(wb, name, known, max_rows, max_cols)
         except pc.PasswordError as exc:
@@ -290,13 +304,50 @@ def read_workbook(data: bytes, known: frozenset[str], max_rows: int, max_cols: i
             raise LayoutError("corrupt") from exc
         if table is None:
             continue
-        if not known or sum(normalize_header(h) in known for h in table["headers"]) >= 2:
-            return _with_formula_cells(data, table)
-        if guessed is None:
+        if not known:
+            chosen = table
+            break
+        if _known_count(table["headers"], known) >= 2:
+            chosen = table
+        elif guessed is None:
             guessed = table
-    if guessed is not None:
-        return _with_formula_cells(data, guessed)
+    if chosen is None:
+        chosen = guessed
+    if chosen is not None:
+        chosen["other_sheets"] = others
+        return _with_formula_cells(data, chosen)
+    for name in hidden:
+        if _roster_like(wb, name, known, max_cols):
+            raise LayoutError("hidden", sheet=name)
     raise LayoutError(failure)
+
+
+def _known_count(headers: list[str], known: frozenset[str]) -> int:
+    return sum(normalize_header(h) in known for h in headers)
+
+
+def _roster_like(wb, name: str, known: frozenset[str], max_cols: int) -> bool:
+    """Whether a sheet has a header with two known headers (any header, without known
+    headers) and a row under it: its first rows are enough."""
+    try:
+        sheet = wb.get_sheet_by_name(name)
+        start = sheet.start
+        if start is None:
+            return False
+        window = start[0] + HEADER_SCAN_ROWS + 3
+        head = [convert_row(r[:max_cols]) for r in sheet.to_python(skip_empty_area=False,
+                                                                    nrows=window)]
+        begin = start[0]
+        while begin < len(head) and _is_blank(head[begin]):
+            begin += 1
+        found = find_header(head, begin, known, sheet.merged_cell_ranges)
+        if found is None or (known and _known_count(found[1], known) < 2):
+            return False
+        first = found[2]
+        return (any(not _is_blank(r) for r in head[first:])
+                or start[0] + sheet.height > len(head))
+    except BaseException:  # noqa: BLE001 - a sheet calamine cannot read is not a roster
+        return False
 
 
 def _sheet_table(wb, name: str, known: frozenset[str], max_rows: int, max_cols: int
@@ -613,7 +664,7 @@ def child_main() -> None:
                               request["max_rows"], request["max_cols"])
         answer = {"table": table, "special": _encode_special(table["rows"])}
     except LayoutError as exc:
-        answer = {"error": exc.code, "limit": exc.limit}
+        answer = {"error": exc.code, "limit": exc.limit, "sheet": exc.sheet}
     except MemoryError:
         answer = {"error": "memory", "limit": None}
     sys.stdout.buffer.write(marshal.dumps(answer))

@@ -46,10 +46,21 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_file: Path | None = None
     unknown_headers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the clerk should know either way
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def table_notes(table) -> list[str]:
+    """What the clerk should be told about how their file was read: other sheets that look
+    like rosters too were not imported."""
+    if not table.other_sheets:
+        return []
+    return [_("文件里不止一个工作表像名单：只导入了「%(sheet)s」，「%(others)s」没有导入。如需"
+              "导入，请把它另存为单独的文件后上传。") % {
+                  "sheet": table.sheet_name, "others": "」「".join(table.other_sheets)}]
 
 # What offices' suites save a table as: Excel (and its templates), WPS 表格 (.et, .ett),
 # LibreOffice (.ods, .ots) and text. The reader decides the format by the content.
@@ -113,14 +124,16 @@ def import_job_execute(*, job_id: str, run: Callable[..., Any],
             status = JobStatus.FAILED
             message = _("导入失败，数据未作任何改动。请稍后重试或联系管理员。")
         else:
+            notes = list(getattr(result, "notes", ()))
             if result.ok:
-                status, message = JobStatus.SUCCEEDED, success_message(result)
+                status = JobStatus.SUCCEEDED
+                message = "\n".join([success_message(result), *notes])
                 fields = {"done": result.rows, "total": result.rows}
             else:
                 status = JobStatus.FAILED
                 message = "\n".join([_("发现 %(n)d 处问题，未导入任何数据。请下载问题清单，"
                                        "修改后重新上传。") % {"n": len(result.problems)},
-                                     *summarize(result.problems)])
+                                     *notes, *summarize(result.problems)])
                 if result.problem_file:
                     fields = _seal_problem_copy(Path(result.problem_file),
                                                 job.params["filename"])

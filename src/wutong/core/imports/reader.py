@@ -72,6 +72,7 @@ class Table:
     header_row: int = 0       # 1-based sheet row number of the (upper) header row
     format: str = ""          # xlsx, xls, ods or csv
     problems: list[Problem] = field(default_factory=list)  # rows the reading found wrong
+    other_sheets: list[str] = field(default_factory=list)  # visible sheets also like a roster
 
     def row_number(self, index: int) -> int:
         """The sheet row number of ``rows[index]``."""
@@ -125,6 +126,10 @@ def _refused_layout(exc: LayoutError) -> ImportRefused:
         return _refused_too_wide(exc.limit)
     if exc.code == "encrypted":
         return _refused_encrypted()
+    if exc.code == "hidden":
+        return ImportRefused(_("可见的工作表中没有数据，表格在隐藏的工作表「%(sheet)s」中：如要"
+                               "导入它，请在 Excel 或 WPS 中取消隐藏该工作表后重新上传。")
+                             % {"sheet": exc.sheet})
     if exc.code == "memory":
         return ImportRefused(_("文件内容过大或结构异常，无法读取。"))
     return _refused_corrupt()
@@ -269,7 +274,8 @@ def _read_in_child(data: bytes, kind: str, known: frozenset[str], max_rows: int,
     if "error" in answer:
         if answer["error"] == "corrupt" and kind == "xls" and _ENCRYPTED_PACKAGE in data:
             raise _refused_encrypted()  # an encrypted xlsx is an OLE file with this stream
-        raise _refused_layout(LayoutError(answer["error"], answer.get("limit")))
+        raise _refused_layout(LayoutError(answer["error"], answer.get("limit"),
+                                          answer.get("sheet") or ""))
     return Table(format=kind, **answer["table"])
 
 
