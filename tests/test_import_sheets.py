@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -207,3 +208,39 @@ def test_which_sheet_is_read_and_what_the_clerk_is_told(world, login, ids,
         "可见的工作表中没有数据，表格在隐藏的工作表「旧表」中：如要导入它，请在 Excel 或 WPS 中"
         "取消隐藏该工作表后重新上传。")
     assert Talent.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------- LibreOffice
+
+FILES = Path(__file__).parent / "core_imports" / "files"
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_libreoffice_rosters_import_exactly(world, suffix):
+    result = run(world, (FILES / f"libreoffice-good.{suffix}").read_bytes(), f"名单.{suffix}")
+    assert result.ok, lines(result)
+    got = {t.name: (t.id_number.reveal(), t.sex, t.birth_date, t.phone and t.phone.reveal(),
+                    t.education, t.introduced_on) for t in Talent.objects.all()}
+    assert got == {
+        "张三": ("230602200202203856", "M", dt.date(2002, 2, 20), "13912345678", "11",
+                 dt.date(2023, 5, 1)),
+        "李四": ("230602198001123649", "F", dt.date(1980, 1, 1), "13912345679", "21",
+                 dt.date(2021, 3, 1)),
+        "王五": ("230602198003166386", "F", dt.date(1980, 3, 16), None, "14",
+                 dt.date(2020, 9, 1))}
+    assert dict(Education.objects.values_list("talent__name", "school")) == {
+        "张三": "哈尔滨工业大学", "李四": "东北石油大学", "王五": "大庆师范学院"}
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_libreoffice_rosters_with_problems(world, suffix):
+    result = run(world, (FILES / f"libreoffice-bad.{suffix}").read_bytes(), f"名单.{suffix}")
+    assert lines(result) == [
+        "第 7 行「学历」：无法识别「博士后」，可填：博士研究生毕业、博士研究生结业、博士研究生肄业"
+        "、硕士研究生毕业、硕士研究生结业、硕士研究生肄业、研究生班毕业、研究生班结业等",
+        "第 7 行「毕业院校」：单元格显示公式错误「#N/A」：请改正公式，或直接填写内容",
+        "第 7 行「身份证号码」：身份证号码被 Excel 存成了数字（显示为 2.30602E+17），最后几位已经"
+        "丢失：请把该列设为“文本”格式，重新填写完整的号码",
+        "第 8 行「出生日期」：日期格式不正确：「1986-13-21」，应如 2023-05-01、2023.5 或 2023年5月",
+        "第 8 行「毕业院校」：单元格显示公式错误「#N/A」：请改正公式，或直接填写内容"]
+    assert not Talent.objects.exists()

@@ -59,6 +59,19 @@ def test_text_too_long():
     assert message(p.text_parser(5), "哈尔滨工业大学") == "内容过长（最多 5 字，实际 7 字）"
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    ("李\u3000四", "李四"), (" 李  四 ", "李四"), ("欧阳 小 明", "欧阳小明"),  # padded to align
+    ("John Smith", "John Smith"), ("阿不都·热合曼", "阿不都·热合曼"), ("张 John", "张 John"),
+    ("𠮷 田", "𠮷田"),  # a character outside the BMP
+])
+def test_person_name(value, expected):
+    assert p.person_name(value) == expected
+
+
+def test_person_name_too_long():
+    assert message(p.person_name_parser(3), "欧 阳 小 明") == "内容过长（最多 3 字，实际 4 字）"
+
+
 # ---------------------------------------------------------------------------------- dates
 
 @pytest.mark.parametrize(("value", "expected"), [

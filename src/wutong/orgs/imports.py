@@ -177,7 +177,7 @@ def columns() -> list[Column]:
                parse=_labels),
         Column("address", "地址", ("单位地址", "详细地址", "注册地址", "通讯地址", "办公地址"),
                parse=parsers.text_parser(200)),
-        Column("contact_name", "联系人", ("联系人姓名",), parse=parsers.text_parser(50)),
+        Column("contact_name", "联系人", ("联系人姓名",), parse=parsers.person_name_parser(50)),
         Column("contact_phone", "联系电话", ("联系人电话", "联系人手机", "联系方式", "手机",
                                             "手机号码", "电话"), parse=parsers.mobile),
     ]

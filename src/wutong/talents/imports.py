@@ -78,7 +78,7 @@ def columns() -> list[Column]:
     """The columns offices use, with the names they give them."""
     return [
         Column("name", "姓名", ("人员姓名", "名字", "人才姓名"), required=True,
-               parse=lambda v: parsers.text(v, max_length=60)),
+               parse=parsers.person_name_parser(60)),
         Column("id_type", "证件类型", ("证件种类",), parse=parsers.choice(ID_TYPES)),
         Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "公民身份证号码",
                                           "证件号码", "证件号", "身份证"), required=True),

@@ -458,11 +458,9 @@ _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 
 def _with_formula_cells(data: bytes, table: dict) -> dict:
-    """The table with a ``FormulaError`` in each cell of an xlsx sheet that shows a formula
-    error or has no computed value, in rows that have other content (a lookup copied down
-    past the last row shows #N/A in rows that are empty)."""
-    if not data.startswith(b"PK"):
-        return table
+    """The table with a ``FormulaError`` in each cell that shows a formula error (xlsx, xls,
+    ods) or has no computed value (xlsx), in rows that have other content (a lookup copied
+    down past the last row shows #N/A in rows that are empty)."""
     try:
         cells = _formula_cells(data, table["sheet_name"])
     except Exception:  # noqa: BLE001 - calamine read the file; this is only a refinement
@@ -510,17 +508,24 @@ def _sheet_part(zf, sheet_name: str) -> str | None:
 
 
 def _formula_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
-    """(0-based row, column) -> the error shown ("#N/A"), or "" for a formula without a
-    value, for the cells of an xlsx sheet. Found by searching the bytes (a sheet of two
-    million cells takes a fraction of a second); sheets whose elements carry a namespace
-    prefix, or cells without ``r=``, are parsed as XML."""
+    """(0-based row, column) -> the error a cell shows ("#N/A"), or "" for a formula without
+    a value, in the sheet of an xlsx, ods or xls file."""
     import zipfile
 
+    if data.startswith(_OLE_MAGIC):
+        return _xls_formula_cells(data, sheet_name)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        part = _sheet_part(zf, sheet_name)
-        if part is None:
-            return {}
-        xml = zf.read(part)
+        names = {n.lower() for n in zf.namelist()}
+        if "xl/workbook.xml" in names:
+            part = _sheet_part(zf, sheet_name)
+            return _xlsx_formula_cells(zf.read(part)) if part else {}
+        return _ods_formula_cells(zf.read("content.xml"), sheet_name)
+
+
+def _xlsx_formula_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """``_formula_cells`` of an xlsx sheet, by searching the bytes (a sheet of two million
+    cells takes a fraction of a second); sheets whose elements carry a namespace prefix, or
+    cells without ``r=``, are parsed as XML."""
     if xml.find(b"<c ") < 0 and xml.find(b"<c>") < 0:
         return _formula_cells_parsed(xml) if xml.find(b":c ") >= 0 else {}
     found: dict[tuple[int, int], str] = {}
@@ -584,6 +589,155 @@ def _formula_cells_parsed(xml: bytes) -> dict[tuple[int, int], str]:
             elem.clear()
         elif tag == _NS + "row":
             elem.clear()
+    return found
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+
+
+def _ods_formula_cells(xml: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
+    """``_formula_cells`` of an ods sheet: LibreOffice marks an error result
+    ``calcext:value-type="error"``. Rows and cells repeat, so the XML is parsed (only when
+    the mark is there at all)."""
+    import xml.etree.ElementTree as ET
+
+    if b'value-type="error"' not in xml:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    table, row, cell = _ODS_TABLE + "table", _ODS_TABLE + "table-row", (
+        _ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
+    inside = False
+    depth = 0  # tables within the sheet's table (inside a cell), not counted
+    r = c = 0
+    for event, elem in ET.iterparse(io.BytesIO(xml), events=("start", "end")):  # noqa: S314
+        tag = elem.tag
+        if tag == table:
+            if event == "start":
+                if inside:
+                    depth += 1
+                elif elem.get(_ODS_TABLE + "name") == sheet_name:
+                    inside, r = True, 0
+            elif inside:
+                if depth:
+                    depth -= 1
+                else:
+                    return found
+            continue
+        if not inside or depth:
+            continue
+        if tag == row:
+            if event == "start":
+                c = 0
+            else:
+                r += int(elem.get(_ODS_TABLE + "number-rows-repeated") or 1)
+                elem.clear()
+        elif tag in cell and event == "end":
+            repeat = int(elem.get(_ODS_TABLE + "number-columns-repeated") or 1)
+            if elem.get(_ODS_CALCEXT + "value-type") == "error":
+                shown = "".join(elem.itertext()).strip() or "#ERROR"
+                for k in range(min(repeat, 1024)):
+                    found[(r, c + k)] = shown
+            c += repeat
+    return found
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A FORMULA record whose cached result is an error, or a BOOLERR record holding one: the
+# records are walked only when the bytes hold one of these at all.
+_BIFF_ERROR_HINT = re.compile(rb"\x06\x00..[\x00-\xff]{6}\x02\x00.\x00\x00\x00\xff\xff"
+                              rb"|\x05\x02\x08\x00[\x00-\xff]{7}\x01", re.DOTALL)
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!",
+                0x1D: "#NAME?", 0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _ole_stream(data: bytes, wanted: str) -> bytes | None:
+    """A stream of an OLE2 compound file (an xls), by name; None when absent."""
+    import struct
+
+    (shift,) = struct.unpack_from("<H", data, 0x1E)
+    size = 1 << shift
+    (first_dir,) = struct.unpack_from("<I", data, 0x30)
+    (cutoff,) = struct.unpack_from("<I", data, 0x38)
+    first_difat, difat_count = struct.unpack_from("<II", data, 0x44)
+    sectors = (len(data) - 512) // size + 1
+
+    def sector(n: int) -> bytes:
+        return data[(n + 1) * size:(n + 2) * size]
+
+    difat = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < sectors]
+    n = first_difat
+    for _ in range(min(difat_count, sectors)):
+        if n >= sectors:
+            break
+        entries = struct.unpack(f"<{size // 4}I", sector(n))
+        difat += [e for e in entries[:-1] if e < sectors]
+        n = entries[-1]
+    fat: list[int] = []
+    for n in difat:
+        fat += struct.unpack(f"<{size // 4}I", sector(n))
+
+    def chain(start: int, table: list[int], limit: int) -> list[int]:
+        out = []
+        while start < len(table) and len(out) < limit:
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(n) for n in chain(first_dir, fat, sectors))
+    for offset in range(0, len(directory) - 127, 128):
+        entry = directory[offset:offset + 128]
+        (length,) = struct.unpack_from("<H", entry, 64)
+        name = entry[:max(length - 2, 0)].decode("utf-16-le", "replace")
+        kind = entry[66]
+        start, stream_size = struct.unpack_from("<IQ", entry, 116)
+        if size == 512:
+            stream_size &= 0xFFFFFFFF  # version 3 files leave the high half undefined
+        if kind == 2 and name == wanted and stream_size >= cutoff:
+            # (Excel pads a workbook stream to 4096 bytes: never in the mini stream.)
+            return b"".join(sector(n) for n in chain(start, fat, sectors))[:stream_size]
+    return None
+
+
+def _xls_formula_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
+    """``_formula_cells`` of an xls (BIFF8) sheet: FORMULA records whose cached result is an
+    error, and BOOLERR records holding one."""
+    import struct
+
+    stream = _ole_stream(data, "Workbook")
+    if stream is None or _BIFF_ERROR_HINT.search(stream) is None:
+        return {}
+    position = None
+    offset = 0
+    while offset + 4 <= len(stream):  # the globals: BOUNDSHEET8 records name the sheets
+        kind, length = struct.unpack_from("<HH", stream, offset)
+        body = stream[offset + 4:offset + 4 + length]
+        offset += 4 + length
+        if kind == 0x0085 and len(body) >= 8:
+            count, high = body[6], body[7] & 1
+            raw = body[8:8 + count * (2 if high else 1)]
+            name = raw.decode("utf-16-le" if high else "latin-1", "replace")
+            if name == sheet_name:
+                (position,) = struct.unpack_from("<I", body, 0)
+        elif kind == 0x000A:  # EOF of the globals
+            break
+    if position is None:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    offset = position
+    while offset + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, offset)
+        body = stream[offset + 4:offset + 4 + length]
+        offset += 4 + length
+        if kind == 0x0006 and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+            row, col = struct.unpack_from("<HH", body, 0)
+            found[(row, col)] = _BIFF_ERRORS.get(body[8], "#ERROR")
+        elif kind == 0x0205 and len(body) >= 8 and body[7]:
+            row, col = struct.unpack_from("<HH", body, 0)
+            found[(row, col)] = _BIFF_ERRORS.get(body[6], "#ERROR")
+        elif kind == 0x000A:
+            break
     return found
 
 

@@ -36,7 +36,8 @@ from wutong.core.validators import (
 
 __all__ = [
     "DEGREE_SYNONYMS", "EDUCATION_SYNONYMS", "TITLE_LEVEL_SYNONYMS", "boolean", "choice",
-    "date", "decimal", "id_number", "integer", "mobile", "text", "text_parser", "uscc",
+    "date", "decimal", "id_number", "integer", "mobile", "person_name", "person_name_parser",
+    "text", "text_parser", "uscc",
 ]
 
 _FOUND_MAX = 30
@@ -130,6 +131,33 @@ def text_parser(max_length: int) -> Callable[[object], str | None]:
 
     def parse(value: object) -> str | None:
         return text(value, max_length)
+
+    return parse
+
+
+# Two- and three-character names are padded to the same width with (full-width) spaces:
+# "李　四". A space between two Han characters is never part of a name.
+_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]) "
+                        r"(?=[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
+
+
+def person_name(value: object, max_length: int | None = None) -> str | None:
+    """A person's name: ``text``, and the spaces between Han characters dropped ("李　四" ->
+    "李四"); Latin names keep theirs ("John Smith")."""
+    s = text(value)
+    if s is not None and " " in s:
+        s = _HAN_SPACE.sub("", s)
+    if s is not None and max_length is not None and len(s) > max_length:
+        raise CellError(_("内容过长（最多 %(n)s 字，实际 %(len)s 字）")
+                        % {"n": max_length, "len": len(s)})
+    return s
+
+
+def person_name_parser(max_length: int) -> Callable[[object], str | None]:
+    """``person_name`` with a length limit, for ``Column(parse=…)``."""
+
+    def parse(value: object) -> str | None:
+        return person_name(value, max_length)
 
     return parse
 
