@@ -244,3 +244,48 @@ def test_libreoffice_rosters_with_problems(world, suffix):
         "第 8 行「出生日期」：日期格式不正确：「1986-13-21」，应如 2023-05-01、2023.5 或 2023年5月",
         "第 8 行「毕业院校」：单元格显示公式错误「#N/A」：请改正公式，或直接填写内容"]
     assert not Talent.objects.exists()
+
+
+# ---------------------------------------------------------------------------------- dates
+
+def test_dates_of_a_workbook_counting_from_1904_are_not_shifted(world, ids):
+    # Excel for Mac (before 2011) counts days from 1904. A date cell reads as the date it
+    # shows; a date typed into a General cell is a day count, read from 1904 too.
+    style = b.styles((14, ""), (0, ""))
+    sheet = b.worksheet(b.rows(["姓名", "身份证号码", "引进时间"])
+                        + b.row(2, b.cell("A2", "张三"), b.cell("B2", ids[0]),
+                                b.cell("C2", 43585, style=1))
+                        + b.row(3, b.cell("A3", "李四"), b.cell("B3", ids[1]),
+                                b.cell("C3", 43585, style=2)))
+    result = run(world, b.book_bytes([("Sheet1", sheet)], style=style,
+                                     workbook_pr='date1904="1"'))
+    assert result.ok, lines(result)
+    assert set(Talent.objects.values_list("introduced_on", flat=True)) == {dt.date(2023, 5, 1)}
+
+
+def test_numbers_export_with_its_summary_sheet(world, ids):
+    # Numbers' "Export to Excel" puts a summary sheet first and names each table's sheet
+    # "工作表 1 - 表格 1"; dates are date cells, the ID column text.
+    summary = b.worksheet(b.rows(["此文稿已从 Numbers 导出。每个表格都已转换为一个 Excel 工作表。"],
+                                 [], ["工作表名称", "表格名称", "Excel 工作表名称"],
+                                 ["工作表 1", "表格 1", "工作表 1 - 表格 1"]))
+    style = b.styles((14, ""))
+    roster = b.worksheet(b.rows(["表格 1"], ["姓名", "身份证号码", "出生日期"])
+                         + b.row(3, b.cell("A3", "张三"), b.cell("B3", ids[0]),
+                                 b.cell("C3", 32874, style=1)))
+    data = b.book_bytes([("导出摘要", summary), ("工作表 1 - 表格 1", roster)], style=style)
+    result = run(world, data)
+    assert result.ok and result.notes == [], lines(result)
+    assert Talent.objects.get().birth_date == dt.date(1990, 1, 1)
+
+
+def test_hidden_and_filtered_rows_are_imported_like_the_others(world, ids):
+    # Decision: a row hidden or filtered out is still in the file (Excel's own "save as CSV"
+    # keeps it), and its row number stays the one the clerk sees after unhiding.
+    sheet = b.worksheet(b.rows(["姓名", "身份证号码"], ["张三", ids[0]])
+                        + b.row(3, b.cell("A3", "李四"), b.cell("B3", ids[1]),
+                                attrs='hidden="1"')
+                        + b.row(4, b.cell("A4", "王五"), b.cell("B4", "123"), attrs='hidden="1"'))
+    result = run(world, b.book_bytes([("Sheet1", sheet)]))
+    assert lines(result) == [
+        "第 4 行「身份证号码」：身份证号码不正确：「1*3」（应为 18 位，含校验位）"]

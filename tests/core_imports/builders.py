@@ -175,8 +175,10 @@ def number_record(row: int, col: int, value: float) -> bytes:
     return _record(0x0203, struct.pack("<HHHd", row, col, 0, value))
 
 
-def xls_bytes(rows: list[list], sheet: str = "Sheet1", extra: bytes = b"") -> bytes:
-    """A BIFF8 workbook (.xls) with one sheet of text and numbers."""
+def xls_bytes(rows: list[list], sheet: str = "Sheet1", extra: bytes = b"",
+              date1904: bool = False) -> bytes:
+    """A BIFF8 workbook (.xls) with one sheet of text and numbers; ``extra`` records go in
+    the sheet, ``date1904`` writes a DATEMODE record saying days count from 1904."""
 
     def bof(kind: int) -> bytes:
         return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 6))
@@ -190,9 +192,11 @@ def xls_bytes(rows: list[list], sheet: str = "Sheet1", extra: bytes = b"") -> by
                                  + value.encode("utf-16-le"))
             elif value is not None:
                 cells += number_record(r, c, float(value))
-    globals_length = len(bof(5) + _record(0x0085, struct.pack("<IBB", 0, 0, 0) + name)
+    mode = _record(0x0022, struct.pack("<H", 1)) if date1904 else b""
+    globals_length = len(bof(5) + mode + _record(0x0085, struct.pack("<IBB", 0, 0, 0) + name)
                          + _record(0x000A, b""))
-    workbook = (bof(5) + _record(0x0085, struct.pack("<IBB", globals_length, 0, 0) + name)
+    workbook = (bof(5) + mode
+                + _record(0x0085, struct.pack("<IBB", globals_length, 0, 0) + name)
                 + _record(0x000A, b""))
     workbook += bof(0x10) + extra + cells + _record(0x000A, b"")
     return ole_bytes({"Workbook": workbook})

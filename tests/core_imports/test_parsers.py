@@ -12,7 +12,7 @@ from openpyxl.utils.datetime import from_excel
 
 from wutong.core import validators
 from wutong.core.demo import generators
-from wutong.core.imports import CellError
+from wutong.core.imports import CellError, Table
 from wutong.core.imports import parsers as p
 from wutong.core.reference import CODES_DIR
 
@@ -130,6 +130,17 @@ def test_impossible_dates(value):
     assert message(p.date, value) == (
         f"日期格式不正确：「{p._show(shown) if value == value else 'nan'}」，"
         "应如 2023-05-01、2023.5 或 2023年5月")
+
+
+def test_dates_of_a_workbook_counting_from_1904():
+    assert p.date_1904(32874.0) == D(1994, 1, 2) and p.date(32874.0) == D(1990, 1, 1)
+    for same in ("2023.5", 2023.05, 202305, 20230501.0, D(2023, 5, 1), None):
+        assert p.date_1904(same) == p.date(same)
+    assert message(p.date_1904, 0.0) == message(p.date, 0.0)
+    table = Table("", ["出生日期"], [[32874.0]], 2, date1904=True)
+    assert p.for_table(p.date, table) is p.date_1904
+    assert p.for_table(p.date, Table("", ["出生日期"], [[1.0]], 2)) is p.date
+    assert p.for_table(p.text, table) is p.text
 
 
 def test_found_value_is_cut_to_30_characters():

@@ -257,6 +257,30 @@ def test_formula_errors_where_cells_have_no_reference_or_a_namespace_prefix(tmp_
         assert table.rows == [["张三", FormulaError("#N/A")]], name
 
 
+SERIAL = 32874  # 1990-01-01 counted from 1900; 1994-01-02 counted from 1904
+
+
+def test_date_cells_in_every_number_format_and_both_date_systems(tmp_path):
+    formats = {164: 'yyyy"年"m"月"d"日"', 165: '[$-804]yyyy"年"m"月"d"日";@',
+               166: '[DBNum1][$-804]yyyy"年"m"月"d"日"', 167: "yyyy/m/d;@", 168: "yyyy.mm",
+               169: '[$-zh-CN]e"年"m"月"'}
+    builtin = [14, 22, 31, 57, 58]  # 31, 57, 58: Chinese Excel's built-in 年月日 formats
+    style = builders.styles(*[(i, "") for i in [*formats, *builtin]], (0, ""),
+                            num_fmts=formats)
+    plain = len(formats) + len(builtin) + 1  # General: the number as typed
+    header = ["格式", "出生日期"]
+    rows = [[str(i), SERIAL] for i in range(1, plain + 1)]
+    sheet = "".join(builders.row(n, builders.cell(f"A{n}", r[0]),
+                                 builders.cell(f"B{n}", r[1], style=n - 1))
+                    for n, r in enumerate(rows, start=2))
+    sheet = builders.worksheet(builders.rows(header) + sheet)
+    for pr, day in (("", dt.date(1990, 1, 1)), ('date1904="1"', dt.date(1994, 1, 2))):
+        data = builders.book_bytes([("Sheet1", sheet)], style=style, workbook_pr=pr)
+        table = read_table(write(tmp_path, "d.xlsx", data), filename="d.xlsx")
+        assert table.date1904 == bool(pr)
+        assert [r[1] for r in table.rows] == [day] * (plain - 1) + [float(SERIAL)]
+
+
 # ---------------------------------------------------------------------------------- other formats
 
 def test_xls_is_read_by_content(tmp_path):
@@ -271,6 +295,13 @@ def test_xls_is_read_by_content(tmp_path):
     # The name does not matter: an xls renamed .xlsx is still read.
     renamed = write(tmp_path, "renamed.xlsx", path.read_bytes())
     assert read_table(renamed, filename="renamed.xlsx").format == "xls"
+
+
+def test_xls_counting_days_from_1904(tmp_path):
+    for date1904 in (False, True):
+        data = builders.xls_bytes([["姓名", "出生日期"], ["张三", SERIAL]], date1904=date1904)
+        table = read_table(write(tmp_path, "mac.xls", data), filename="mac.xls")
+        assert (table.rows, table.date1904) == ([["张三", float(SERIAL)]], date1904)
 
 
 def test_ods(tmp_path):

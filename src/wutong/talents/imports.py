@@ -150,8 +150,10 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
     result = ImportResult(unknown_headers=match.unknown,
                           notes=table_notes(table), problems=list(table.problems))
     parsed: list[dict] = []
-    cells = [(key, index, memoized(by_key[key].parse) if by_key[key].parse else None,
-              header_of[key]) for key, index in match.index.items() if key != "id_number"]
+    cells = [(key, index,
+              memoized(parsers.for_table(by_key[key].parse, table)) if by_key[key].parse
+              else None, header_of[key])
+             for key, index in match.index.items() if key != "id_number"]
     total = len(table.rows)
     for offset, raw in enumerate(table.rows):
         width = len(raw)

@@ -315,6 +315,7 @@ def read_workbook(data: bytes, known: frozenset[str], max_rows: int, max_cols: i
         chosen = guessed
     if chosen is not None:
         chosen["other_sheets"] = others
+        chosen["date1904"] = _uses_1904_dates(data)
         return _with_formula_cells(data, chosen)
     for name in hidden:
         if _roster_like(wb, name, known, max_cols):
@@ -418,6 +419,37 @@ def _data_rows(rows, first: int, start_col: int, max_rows: int, max_cols: int) -
 
 
 _BLANK: list = []
+
+
+_DATE1904 = re.compile(rb"""<(?:[\w.-]+:)?workbookPr\b[^>]*\sdate1904=["'](?:1|true)["']""")
+
+
+def _uses_1904_dates(data: bytes) -> bool:
+    """Whether the workbook counts days from 1904 (Excel for Mac before 2011, some Numbers
+    and converter exports): calamine shows its date cells right, but a date typed into a
+    cell formatted as a plain number is a day count the parsers must read from 1904."""
+    import struct
+    import zipfile
+
+    try:
+        if data.startswith(_OLE_MAGIC):
+            stream = _ole_stream(data, "Workbook") or b""
+            offset = 0
+            while offset + 4 <= len(stream):  # the globals' DATEMODE record
+                kind, length = struct.unpack_from("<HH", stream, offset)
+                if kind == 0x0022 and length >= 2:
+                    return struct.unpack_from("<H", stream, offset + 4)[0] == 1
+                if kind == 0x000A:
+                    return False
+                offset += 4 + length
+            return False
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = {n.lower(): n for n in zf.namelist()}
+            if "xl/workbook.xml" not in names:
+                return False
+            return _DATE1904.search(zf.read(names["xl/workbook.xml"])) is not None
+    except Exception:  # noqa: BLE001 - calamine read the file; this is only a refinement
+        return False
 
 
 # ---------------------------------------------------------------------------------- formulas

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from wutong.core.imports._layout import FormulaError, normalize_header
 from wutong.core.imports.errors import CellError
+from wutong.core.imports.parsers import for_table
 from wutong.core.imports.report import PROBLEM_COLUMN, Problem
 
 __all__ = ["Column", "FormulaError", "HeaderMatch", "ParsedRows", "formula_message",
@@ -133,7 +134,7 @@ def parse_rows(table, columns: list[Column], match: HeaderMatch | None = None) -
     """
     if match is None:
         match = match_headers(table.headers, columns)
-    plan = [(c.key, match.index[c.key], memoized(c.parse) if c.parse else None,
+    plan = [(c.key, match.index[c.key], memoized(for_table(c.parse, table)) if c.parse else None,
              table.headers[match.index[c.key]], c.required)
             for c in columns if c.key in match.index]
     required_message = _("必填，不能为空")

@@ -36,8 +36,8 @@ from wutong.core.validators import (
 
 __all__ = [
     "DEGREE_SYNONYMS", "EDUCATION_SYNONYMS", "TITLE_LEVEL_SYNONYMS", "boolean", "choice",
-    "date", "decimal", "id_number", "integer", "mobile", "person_name", "person_name_parser",
-    "text", "text_parser", "uscc",
+    "date", "date_1904", "decimal", "for_table", "id_number", "integer", "mobile",
+    "person_name", "person_name_parser", "text", "text_parser", "uscc",
 ]
 
 _FOUND_MAX = 30
@@ -265,6 +265,31 @@ def date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     raise _date_error(value)
+
+
+_SERIAL_1904 = dt.date(1904, 1, 1).toordinal()  # serial 0 = 1904-01-01
+
+
+def date_1904(value: object) -> dt.date | None:
+    """``date`` for a workbook that counts days from 1904: a day number (a date typed into a
+    cell formatted as a plain number) is read from 1904-01-01, not 1900; everything else as
+    ``date`` reads it."""
+    cls = value.__class__
+    if (cls is float or cls is int) and value == value and abs(value) != float("inf"):
+        whole = int(value)
+        if not (_MIN_YEAR <= whole <= _MAX_YEAR or 190001 <= whole <= 210012
+                or 19000101 <= whole <= 21001231) and 1 <= whole <= 80000:
+            return dt.date.fromordinal(_SERIAL_1904 + whole)
+    return date(value)
+
+
+def for_table(parse: Callable[[object], object] | None, table
+              ) -> Callable[[object], object] | None:
+    """The parser to use on ``table``'s cells: ``date`` becomes ``date_1904`` for a workbook
+    that counts days from 1904."""
+    if parse is date and getattr(table, "date1904", False):
+        return date_1904
+    return parse
 
 
 # ---------------------------------------------------------------------------------- numbers

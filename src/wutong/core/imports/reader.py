@@ -73,6 +73,7 @@ class Table:
     format: str = ""          # xlsx, xls, ods or csv
     problems: list[Problem] = field(default_factory=list)  # rows the reading found wrong
     other_sheets: list[str] = field(default_factory=list)  # visible sheets also like a roster
+    date1904: bool = False    # the workbook counts days from 1904 (see ``parsers.for_table``)
 
     def row_number(self, index: int) -> int:
         """The sheet row number of ``rows[index]``."""
