@@ -289,3 +289,19 @@ def test_hidden_and_filtered_rows_are_imported_like_the_others(world, ids):
     result = run(world, b.book_bytes([("Sheet1", sheet)]))
     assert lines(result) == [
         "第 4 行「身份证号码」：身份证号码不正确：「1*3」（应为 18 位，含校验位）"]
+
+
+def test_two_row_merged_header_as_wps_templates_have_it(world, ids):
+    head = (b.row(1, b.cell("A1", "2024年人才花名册"))
+            + b.row(2, b.cell("A2", "基本信息"), b.cell("C2", "学历学位"), b.cell("E2", "手机号码"))
+            + b.row(3, *(b.cell(f"{c}3", v) for c, v in zip(
+                "ABCD", ["姓名", "身份证号码", "学历", "学位"], strict=True))))
+    data = b.book_bytes([("花名册", b.worksheet(
+        head + b.row(4, *(b.cell(f"{c}4", v) for c, v in zip(
+            "ABCDE", ["张三", ids[0], "博士研究生", "博士", "13912345678"], strict=True))),
+        after='<mergeCells count="4"><mergeCell ref="A1:E1"/><mergeCell ref="A2:B2"/>'
+              '<mergeCell ref="C2:D2"/><mergeCell ref="E2:E3"/></mergeCells>'))])
+    result = run(world, data)
+    assert result.ok, lines(result)
+    zhang = Talent.objects.get()
+    assert (zhang.education, zhang.degree, zhang.phone.reveal()) == ("11", "2", "13912345678")

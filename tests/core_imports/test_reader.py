@@ -257,6 +257,31 @@ def test_formula_errors_where_cells_have_no_reference_or_a_namespace_prefix(tmp_
         assert table.rows == [["张三", FormulaError("#N/A")]], name
 
 
+def test_xlsx_as_other_writers_lay_it_out(tmp_path):
+    # Shared strings in rich-text runs with phonetic guides (Excel in East Asian locales),
+    # inline strings (generators), no <dimension> or a wrong one, cells and rows without r=.
+    strings = builders.shared_strings(
+        "<t>姓名</t>", '<r><t>身份证</t></r><r><rPr><b/></rPr><t xml:space="preserve">号码</t></r>',
+        '<r><t>张</t></r><r><t>三</t></r><rPh sb="0" eb="1"><t>チョウ</t></rPh>'
+        '<phoneticPr fontId="1"/>', "<t>李四</t><rPh sb=\"0\" eb=\"2\"><t>リシ</t></rPh>")
+    shared = (builders.row(1, builders.cell("A1", 0, kind="s"), builders.cell("B1", 1, kind="s"))
+              + builders.row(2, builders.cell("A2", 2, kind="s"),
+                             builders.cell("B2", "11010519491231002X"))
+              + builders.row(3, builders.cell("A3", 3, kind="s"),
+                             builders.cell("B3", "11010519491231002X")))
+    unreferenced = "".join(builders.row(None, *(builders.cell(None, v) for v in values))
+                           for values in (["姓名", "身份证号码"], ["张三", "11010519491231002X"],
+                                          ["李四", "11010519491231002X"]))
+    expected = [["张三", "11010519491231002X"], ["李四", "11010519491231002X"]]
+    for before in ("", '<dimension ref="A1"/>', '<dimension ref="A1:Z9999"/>'):
+        for data in (builders.book_bytes([("Sheet1", builders.worksheet(shared, before=before))],
+                                         strings=strings),
+                     builders.book_bytes([("Sheet1", builders.worksheet(unreferenced,
+                                                                        before=before))])):
+            table = read_table(write(tmp_path, "w.xlsx", data), filename="w.xlsx")
+            assert (table.headers, table.rows) == (["姓名", "身份证号码"], expected)
+
+
 SERIAL = 32874  # 1990-01-01 counted from 1900; 1994-01-02 counted from 1904
 
 
