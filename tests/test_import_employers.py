@@ -239,3 +239,24 @@ def test_only_offices_import(world, login, who):
     assert client.get("/employers/import/").status_code == 403
     if who == "leader":
         assert "/employers/import/" not in client.get("/employers/").content.decode()
+
+
+def test_csv_from_excel_with_marks_blank_rows_and_a_code_made_a_number(
+        world, login, codes, django_capture_on_commit_callbacks):
+    # Excel's CSV on a Chinese Windows (GBK, CRLF): a code typed with an apostrophe, a contact
+    # padded to align, a blank line, and a code Excel turned into 9.12306E+17.
+    lines = ["企业名称,社会信用代码,联系人,联系电话",
+             f"大庆华鑫石化有限公司,'{codes['a']},王\u3000五,13912345678", ",,,",
+             f"龙凤农业科技有限公司,{codes['b']}\u3000,李四,",
+             "大庆职业学院,9.12306E+17,,"]
+    client = login(world["city"])
+    job = run(client, django_capture_on_commit_callbacks,
+              "\r\n".join(lines).encode("gbk"), name="单位.csv")
+    assert job.status == "failed" and not Employer.objects.exists()
+    assert ("第 5 行「社会信用代码」：统一社会信用代码被 Excel 存成了数字（显示为 9.12306E+17），"
+            "最后几位已经丢失：请把该列设为“文本”格式，重新填写完整的代码") in job.message
+    job = run(client, django_capture_on_commit_callbacks,
+              "\r\n".join(lines[:-1]).encode("gbk"), name="单位.csv")
+    assert job.status == "succeeded", job.message
+    assert Employer.objects.get(uscc=codes["a"]).contact_name == "王五"
+    assert Employer.objects.filter(uscc=codes["b"]).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterable
+from html import escape
 
 import openpyxl
 
@@ -174,8 +175,10 @@ def number_record(row: int, col: int, value: float) -> bytes:
     return _record(0x0203, struct.pack("<HHHd", row, col, 0, value))
 
 
-def xls_bytes(rows: list[list], sheet: str = "Sheet1", extra: bytes = b"") -> bytes:
-    """A BIFF8 workbook (.xls) with one sheet of text and numbers."""
+def xls_bytes(rows: list[list], sheet: str = "Sheet1", extra: bytes = b"",
+              date1904: bool = False) -> bytes:
+    """A BIFF8 workbook (.xls) with one sheet of text and numbers; ``extra`` records go in
+    the sheet, ``date1904`` writes a DATEMODE record saying days count from 1904."""
 
     def bof(kind: int) -> bytes:
         return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0, 1997, 0, 6))
@@ -189,9 +192,11 @@ def xls_bytes(rows: list[list], sheet: str = "Sheet1", extra: bytes = b"") -> by
                                  + value.encode("utf-16-le"))
             elif value is not None:
                 cells += number_record(r, c, float(value))
-    globals_length = len(bof(5) + _record(0x0085, struct.pack("<IBB", 0, 0, 0) + name)
+    mode = _record(0x0022, struct.pack("<H", 1)) if date1904 else b""
+    globals_length = len(bof(5) + mode + _record(0x0085, struct.pack("<IBB", 0, 0, 0) + name)
                          + _record(0x000A, b""))
-    workbook = (bof(5) + _record(0x0085, struct.pack("<IBB", globals_length, 0, 0) + name)
+    workbook = (bof(5) + mode
+                + _record(0x0085, struct.pack("<IBB", globals_length, 0, 0) + name)
                 + _record(0x000A, b""))
     workbook += bof(0x10) + extra + cells + _record(0x000A, b"")
     return ole_bytes({"Workbook": workbook})
@@ -215,3 +220,134 @@ def write_xlsx(path, rows: list[list], *, title: str = "Sheet1", merges: Iterabl
     for cells in merges:
         ws.merge_cells(cells)
     wb.save(path)
+
+
+# ------------------------------------------------------------------------ hand-written xlsx
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+def worksheet(sheet_data: str, *, before: str = "", after: str = "") -> str:
+    """A worksheet part: ``before`` goes ahead of ``<sheetData>`` (``<dimension>``,
+    ``<sheetViews>``, ``<cols>``), ``after`` behind it (``<mergeCells>``)."""
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS_MAIN}"'
+            f' xmlns:r="{_NS_REL}">{before}<sheetData>{sheet_data}</sheetData>{after}'
+            "</worksheet>")
+
+
+def styles(*xfs: tuple[int, str], num_fmts: dict[int, str] | None = None) -> str:
+    """A styles part whose cell formats (``s`` = 1, 2, …; 0 is General) are ``(numFmtId,
+    extra attributes)``; ``num_fmts`` defines custom number formats by id."""
+    fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{escape(code, quote=True)}"/>'
+                   for i, code in (num_fmts or {}).items())
+    cells = "".join(f'<xf numFmtId="{i}" fontId="0" fillId="0" borderId="0" xfId="0" '
+                    f'applyNumberFormat="1" {extra}/>' for i, extra in xfs)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns='
+            f'"{_NS_MAIN}"><numFmts count="{len(num_fmts or {})}">{fmts}</numFmts>'
+            '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+            '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+            '<borders count="1"><border/></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+            f'</cellStyleXfs><cellXfs count="{len(xfs) + 1}"><xf numFmtId="0" fontId="0" '
+            f'fillId="0" borderId="0" xfId="0"/>{cells}</cellXfs></styleSheet>')
+
+
+def shared_strings(*items: str) -> str:
+    """A shared-strings part; each item is the inside of an ``<si>`` (``<t>…</t>`` or rich
+    text runs ``<r><t>…</t></r>``, phonetic ``<rPh>``)."""
+    body = "".join(f"<si>{item}</si>" for item in items)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="{_NS_MAIN}" '
+            f'count="{len(items)}" uniqueCount="{len(items)}">{body}</sst>')
+
+
+def book_bytes(sheets: list[tuple[str, str] | tuple[str, str, str]], *,
+               strings: str | None = None, style: str | None = None,
+               workbook_pr: str = "", active: int = 0) -> bytes:
+    """An xlsx as other suites write it, every part by hand: ``sheets`` are (name, worksheet
+    part[, state]) in workbook order; ``workbook_pr`` the attributes of ``<workbookPr>`` (such
+    as ``date1904="1"``)."""
+    overrides = [f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>']
+    rels, entries, members = [], [], []
+    for i, sheet in enumerate(sheets, start=1):
+        name, part = sheet[0], sheet[1]
+        state = f' state="{sheet[2]}"' if len(sheet) > 2 and sheet[2] != "visible" else ""
+        overrides.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                         f'ContentType="{_CT}.worksheet+xml"/>')
+        rels.append(f'<Relationship Id="rId{i}" Type="{_NS_REL}/worksheet" '
+                    f'Target="worksheets/sheet{i}.xml"/>')
+        entries.append(f'<sheet name="{escape(name, quote=True)}" sheetId="{i}"{state} '
+                       f'r:id="rId{i}"/>')
+        members.append((f"xl/worksheets/sheet{i}.xml", part.encode()))
+    n = len(sheets)
+    if strings is not None:
+        overrides.append(f'<Override PartName="/xl/sharedStrings.xml" '
+                         f'ContentType="{_CT}.sharedStrings+xml"/>')
+        rels.append(f'<Relationship Id="rId{n + 1}" Type="{_NS_REL}/sharedStrings" '
+                    'Target="sharedStrings.xml"/>')
+        members.append(("xl/sharedStrings.xml", strings.encode()))
+    if style is not None:
+        overrides.append(f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>')
+        rels.append(f'<Relationship Id="rId{n + 2}" Type="{_NS_REL}/styles" '
+                    'Target="styles.xml"/>')
+        members.append(("xl/styles.xml", style.encode()))
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+        '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+        f'ContentType="application/xml"/>{"".join(overrides)}</Types>')
+    package_rels = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{_NS_PKG}">'
+        f'<Relationship Id="rId1" Type="{_NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>")
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{_NS_MAIN}" '
+        f'xmlns:r="{_NS_REL}"><workbookPr {workbook_pr}/><bookViews><workbookView '
+        f'activeTab="{active}"/></bookViews><sheets>{"".join(entries)}</sheets></workbook>')
+    workbook_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+                     f'xmlns="{_NS_PKG}">{"".join(rels)}</Relationships>')
+    return zip_bytes([("[Content_Types].xml", content_types.encode()),
+                      ("_rels/.rels", package_rels.encode()),
+                      ("xl/workbook.xml", workbook.encode()),
+                      ("xl/_rels/workbook.xml.rels", workbook_rels.encode()), *members])
+
+
+def cell(ref: str | None, value: object, *, style: int = 0, kind: str | None = None) -> str:
+    """One ``<c>``: text as an inline string, numbers and booleans as values; ``kind`` forces
+    ``t=`` (``s`` with an index, ``str``, ``e``, ``b``, ``n``); ``ref`` None leaves ``r=``
+    out as some writers do."""
+    r = f' r="{ref}"' if ref else ""
+    s = f' s="{style}"' if style else ""
+    if kind is None and isinstance(value, str):
+        return f'<c{r}{s} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+    if kind is None and isinstance(value, bool):
+        kind, value = "b", int(value)
+    t = f' t="{kind}"' if kind and kind != "n" else ""
+    return f"<c{r}{s}{t}><v>{escape(str(value))}</v></c>"
+
+
+def row(number: int | None, *cells: str, attrs: str = "") -> str:
+    r = f' r="{number}"' if number else ""
+    return f"<row{r}{' ' + attrs if attrs else ''}>{''.join(cells)}</row>"
+
+
+def rows(*values: list, start: int = 1, style: dict[int, int] | None = None) -> str:
+    """Rows of cells with ``r=`` references; ``None`` leaves a cell out; ``style`` gives
+    columns (0-based) a cell format."""
+    out = []
+    for n, line in enumerate(values, start=start):
+        out.append(row(n, *(cell(f"{column_letter(c)}{n}", v, style=(style or {}).get(c, 0))
+                            for c, v in enumerate(line) if v is not None)))
+    return "".join(out)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, 16383 -> XFD."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -99,6 +99,22 @@ def test_parse_rows_collects_every_problem_by_sheet_row():
     assert result.bad_rows == {6}
 
 
+def test_parse_rows_names_formula_cells_and_the_problems_found_while_reading():
+    from wutong.core.imports import Problem
+    from wutong.core.imports.columns import FormulaError
+
+    table = Table("花名册", ["姓名", "身份证号码", "学历"], [
+        [FormulaError("#N/A"), "11010519491231002X", FormulaError("")],
+        ["张三", "11010519491231002X", "本科"],
+    ], first_data_row=2, problems=[Problem(3, None, "这一行错了列")])
+    result = parse_rows(table, COLUMNS)
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (3, None, "这一行错了列"),
+        (2, "姓名", "单元格显示公式错误「#N/A」：请改正公式，或直接填写内容"),  # not also "必填"
+        (2, "学历", "单元格是公式，但文件里没有它的计算结果：请用 Excel 或 WPS 打开、保存后再上传，"
+                    "或直接填写内容")]
+
+
 def test_roster_as_offices_send_it(tmp_path):
     """A title, a blank row, headers with markers and synonyms, and values typed every way."""
     path = tmp_path / "roster.xlsx"
@@ -121,7 +137,8 @@ def test_roster_as_offices_send_it(tmp_path):
         (6, None, "21", dt.date(1950, 1, 1)),
     ]
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (6, "身份证号 （必填）", "身份证号码被 Excel 转成了数字，请将该列设为文本格式后重新填写")]
+        (6, "身份证号 （必填）", "身份证号码被 Excel 存成了数字（显示为 1.10105E+17），最后几位已经"
+                                 "丢失：请把该列设为“文本”格式，重新填写完整的号码")]
 
 
 def test_a_memoized_parser_answers_like_the_parser_for_every_repeat():

@@ -12,7 +12,7 @@ from openpyxl.utils.datetime import from_excel
 
 from wutong.core import validators
 from wutong.core.demo import generators
-from wutong.core.imports import CellError
+from wutong.core.imports import CellError, Table
 from wutong.core.imports import parsers as p
 from wutong.core.reference import CODES_DIR
 
@@ -40,6 +40,9 @@ def test_empty_is_none(parse):
     ("哈尔滨工业大学\n  计算机学院", "哈尔滨工业大学 计算机学院"),
     ("ＡＢＣ１２３", "ABC123"),          # full-width letters and digits
     ("张\u3000三", "张 三"),
+    ("\u00a0张三\u00a0", "张三"),      # non-breaking spaces
+    ("张\u200b三\ufeff", "张三"),       # a zero-width space and a BOM pasted from a web page
+    ("\u202a哈尔滨工业大学\u202c", "哈尔滨工业大学"),  # direction marks from a PDF
     (123.0, "123"),
     (1.5, "1.5"),
     (42, "42"),
@@ -54,6 +57,19 @@ def test_text(value, expected):
 def test_text_too_long():
     assert p.text("张三丰", max_length=3) == "张三丰"
     assert message(p.text_parser(5), "哈尔滨工业大学") == "内容过长（最多 5 字，实际 7 字）"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("李\u3000四", "李四"), (" 李  四 ", "李四"), ("欧阳 小 明", "欧阳小明"),  # padded to align
+    ("John Smith", "John Smith"), ("阿不都·热合曼", "阿不都·热合曼"), ("张 John", "张 John"),
+    ("𠮷 田", "𠮷田"),  # a character outside the BMP
+])
+def test_person_name(value, expected):
+    assert p.person_name(value) == expected
+
+
+def test_person_name_too_long():
+    assert message(p.person_name_parser(3), "欧 阳 小 明") == "内容过长（最多 3 字，实际 4 字）"
 
 
 # ---------------------------------------------------------------------------------- dates
@@ -116,9 +132,30 @@ def test_impossible_dates(value):
         "应如 2023-05-01、2023.5 或 2023年5月")
 
 
+def test_dates_of_a_workbook_counting_from_1904():
+    assert p.date_1904(32874.0) == D(1994, 1, 2) and p.date(32874.0) == D(1990, 1, 1)
+    for same in ("2023.5", 2023.05, 202305, 20230501.0, D(2023, 5, 1), None):
+        assert p.date_1904(same) == p.date(same)
+    assert message(p.date_1904, 0.0) == message(p.date, 0.0)
+    table = Table("", ["出生日期"], [[32874.0]], 2, date1904=True)
+    assert p.for_table(p.date, table) is p.date_1904
+    assert p.for_table(p.date, Table("", ["出生日期"], [[1.0]], 2)) is p.date
+    assert p.for_table(p.text, table) is p.text
+
+
 def test_found_value_is_cut_to_30_characters():
     assert message(p.date, "x" * 40) == (
         f"日期格式不正确：「{'x' * 30}…」，应如 2023-05-01、2023.5 或 2023年5月")
+
+
+def test_an_id_or_phone_number_in_the_wrong_column_is_masked_when_shown():
+    # A row shifted by a stray comma puts an ID number under 出生日期 and a phone under 学历.
+    assert message(p.date, "230602199001011238") == (
+        "日期格式不正确：「230602********1238」，应如 2023-05-01、2023.5 或 2023年5月")
+    assert message(p.choice({"本科": "21"}), "电话13912345678") == (
+        "无法识别「电话139****5678」，可填：本科")
+    assert message(p.date, "2023051") == (  # short digit runs are shown as they are
+        "日期格式不正确：「2023051」，应如 2023-05-01、2023.5 或 2023年5月")
 
 
 # ---------------------------------------------------------------------------------- numbers
@@ -258,11 +295,30 @@ def test_id_number_fifteen_digits_upgraded():
     assert p.id_number(110105491231002.0) == ID  # 15 digits survive Excel's floats
 
 
-@pytest.mark.parametrize("value", [2.30602199001012e17, 230602199001012345, "2.30602E+17",
-                                   "2.30602199001012E+17"])
-def test_id_number_turned_into_a_number_by_excel(value):
+@pytest.mark.parametrize(("value", "shown"), [
+    (2.30602199001012e17, "2.30602E+17"), (230602199001012345, "2.30602E+17"),
+    ("2.30602E+17", "2.30602E+17"), ("2.30602199001012e+17", "2.30602199001012E+17"),
+    ("'2.30602E+17", "2.30602E+17")])
+def test_id_number_turned_into_a_number_by_excel(value, shown):
     assert message(p.id_number, value) == (
-        "身份证号码被 Excel 转成了数字，请将该列设为文本格式后重新填写")
+        f"身份证号码被 Excel 存成了数字（显示为 {shown}），最后几位已经丢失：请把该列设为“文本”"
+        "格式，重新填写完整的号码")
+
+
+def test_id_number_whose_last_digits_excel_made_zeros():
+    # What a CSV holds when the column had the number format "0": 15 digits and three zeros.
+    assert message(p.id_number, "230602199001012000") == (
+        "身份证号码不正确：「230602********2000」，末尾是 000，可能是 Excel 把它当成数字后丢失了"
+        "最后几位：请把该列设为“文本”格式，重新填写完整的号码")
+
+
+@pytest.mark.parametrize("value", [
+    "'11010519491231002X",            # an apostrophe typed to keep it as text
+    "‘11010519491231002X",            # the same from a Chinese input method
+    "\u200b11010519491231002X",       # a zero-width space pasted from a web page
+    "110105\u200d19491231002X\ufeff", "\u202a11010519491231002X\u202c", "\t11010519491231002X"])
+def test_id_number_with_invisible_or_text_marks(value):
+    assert p.id_number(value) == ID
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -348,3 +404,21 @@ def test_uscc():
         assert p._uscc_ok(junk) == validators.is_valid_uscc(junk)
     assert message(p.uscc, "91230602MA1234567") == (
         "统一社会信用代码不正确：「91230602MA1234567」（应为 18 位，含校验位）")
+
+
+def test_uscc_with_marks_or_turned_into_a_number():
+    code = generators.uscc(random.Random(5), "230602")
+    assert p.uscc("'" + code) == p.uscc("\u200b" + code + "\u200b") == code
+    numeric = "912306021234567890"  # a code of digits only, stored by Excel as a number
+    for value, shown in ((float(numeric), "9.12306E+17"), ("9.12306E+17", "9.12306E+17")):
+        assert message(p.uscc, value) == (
+            f"统一社会信用代码被 Excel 存成了数字（显示为 {shown}），最后几位已经丢失：请把该列设为"
+            "“文本”格式，重新填写完整的代码")
+
+
+def test_invisible_characters_in_choices_dates_and_numbers():
+    assert p.choice({"男": "M"})("男\u200b") == "M"
+    assert p.date("2023\u200b.5") == D(2023, 5, 1)
+    assert p.decimal("\ufeff1,200") == 1200
+    assert p.boolean("是\u200d") is True
+    assert p.mobile("\u200b139 1234 5678") == "13912345678"

@@ -27,7 +27,7 @@ from wutong.core.errors import NotFound
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, known_headers, match_headers, parse_rows
 from wutong.core.imports.errors import CellError, ImportRefused
-from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
+from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start, table_notes
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy, write_template
 from wutong.core.models import Job, Region
@@ -205,7 +205,8 @@ def task_list_import(*, user, plan_id: int, path, filename: str, default_region=
             "cols": "、".join(c.label for c in match.missing)})
     parsed = parse_rows(table, cols, match)
     result = ImportResult(rows=len(parsed.records), problems=parsed.problems,
-                          unknown_headers=match.unknown)
+                          unknown_headers=match.unknown,
+                          notes=table_notes(table))
     if progress:
         progress(0, result.rows)
     header_of = {key: table.headers[i] for key, i in match.index.items()}

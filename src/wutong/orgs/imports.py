@@ -22,7 +22,7 @@ from wutong.core.errors import OutOfScope
 from wutong.core.imports import parsers
 from wutong.core.imports.columns import Column, known_headers, match_headers, parse_rows
 from wutong.core.imports.errors import CellError, ImportRefused
-from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
+from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start, table_notes
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy, write_template
 from wutong.core.models import CodeItem, Job, Region
@@ -177,7 +177,7 @@ def columns() -> list[Column]:
                parse=_labels),
         Column("address", "地址", ("单位地址", "详细地址", "注册地址", "通讯地址", "办公地址"),
                parse=parsers.text_parser(200)),
-        Column("contact_name", "联系人", ("联系人姓名",), parse=parsers.text_parser(50)),
+        Column("contact_name", "联系人", ("联系人姓名",), parse=parsers.person_name_parser(50)),
         Column("contact_phone", "联系电话", ("联系人电话", "联系人手机", "联系方式", "手机",
                                             "手机号码", "电话"), parse=parsers.mobile),
     ]
@@ -197,7 +197,8 @@ def employer_import(*, user, path, filename: str, default_region: Region,
             "cols": "、".join(c.label for c in match.missing)})
     parsed = parse_rows(table, cols, match)
     result = ImportResult(rows=len(parsed.records), problems=parsed.problems,
-                          unknown_headers=match.unknown)
+                          unknown_headers=match.unknown,
+                          notes=table_notes(table))
     if progress:
         progress(0, result.rows)
     header_of = {key: table.headers[i] for key, i in match.index.items()}

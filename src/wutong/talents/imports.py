@@ -18,9 +18,16 @@ from django.utils.translation import gettext as _
 from wutong.core.audit import audit_log
 from wutong.core.bulk import mapped_in_child, raw_insert, refresh_statistics
 from wutong.core.imports import parsers
-from wutong.core.imports.columns import Column, match_headers, memoized, normalize_header
+from wutong.core.imports.columns import (
+    Column,
+    FormulaError,
+    formula_message,
+    match_headers,
+    memoized,
+    normalize_header,
+)
 from wutong.core.imports.errors import CellError, ImportRefused
-from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start
+from wutong.core.imports.jobs import ImportResult, import_job_execute, import_job_start, table_notes
 from wutong.core.imports.reader import read_table
 from wutong.core.imports.report import Problem, write_problem_copy, write_template
 from wutong.core.models import CodeItem, Job, Region
@@ -71,7 +78,7 @@ def columns() -> list[Column]:
     """The columns offices use, with the names they give them."""
     return [
         Column("name", "姓名", ("人员姓名", "名字", "人才姓名"), required=True,
-               parse=lambda v: parsers.text(v, max_length=60)),
+               parse=parsers.person_name_parser(60)),
         Column("id_type", "证件类型", ("证件种类",), parse=parsers.choice(ID_TYPES)),
         Column("id_number", "身份证号码", ("身份证号", "公民身份号码", "公民身份证号码",
                                           "证件号码", "证件号", "身份证"), required=True),
@@ -140,27 +147,39 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             "cols": "、".join(c.label for c in match.missing)})
     by_key = {c.key: c for c in cols}
     header_of = {key: table.headers[i] for key, i in match.index.items()}
-    result = ImportResult(rows=len(table.rows), unknown_headers=match.unknown)
+    result = ImportResult(unknown_headers=match.unknown,
+                          notes=table_notes(table), problems=list(table.problems))
     parsed: list[dict] = []
-    cells = [(key, index, memoized(by_key[key].parse) if by_key[key].parse else None,
-              header_of[key]) for key, index in match.index.items() if key != "id_number"]
+    cells = [(key, index,
+              memoized(parsers.for_table(by_key[key].parse, table)) if by_key[key].parse
+              else None, header_of[key])
+             for key, index in match.index.items() if key != "id_number"]
+    total = len(table.rows)
     for offset, raw in enumerate(table.rows):
+        width = len(raw)
+        if raw.count(None) == width:
+            continue  # a blank line between groups of rows
         row_no = table.first_data_row + offset
         values: dict = {"_row": row_no}
-        width = len(raw)
+        name_reported = False
         for key, index, parse, header in cells:
             cell = raw[index] if index < width else None
+            if cell.__class__ is FormulaError:
+                result.problems.append(Problem(row_no, header, formula_message(cell)))
+                name_reported = name_reported or key == "name"
+                continue
             try:
                 values[key] = parse(cell) if parse else cell
             except CellError as exc:
                 result.problems.append(Problem(row_no, header, str(exc.message)))
         values["id_number"] = _parse_identity(values, raw[match.index["id_number"]], row_no,
                                               header_of["id_number"], result)
-        if not values.get("name"):
+        if not values.get("name") and not name_reported:
             result.problems.append(Problem(row_no, header_of["name"], _("姓名不能为空。")))
         parsed.append(values)
         if progress and offset % 5000 == 0:
-            progress(offset, len(table.rows) * 2)
+            progress(offset, total * 2)
+    result.rows = len(parsed)
     _check_sheet_duplicates(parsed, header_of, result)
     context = _resolve(user, parsed, default_region, header_of, result)
     if result.problems:
@@ -169,8 +188,7 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
             result.problem_file = problem_path
         return result
     with transaction.atomic():
-        result.created, result.updated = _write(user, parsed, context, progress,
-                                                len(table.rows))
+        result.created, result.updated = _write(user, parsed, context, progress, total)
         refresh_statistics(Talent, TalentNameKey)
         audit_log(actor=user, action=AuditAction.CREATE, object_type="talents.Talent",
                   object_repr=_("批量导入：%(file)s") % {"file": filename[:100]},
@@ -183,6 +201,9 @@ def _check_and_write(user, table, cols, filename, default_region, problem_path,
 def _parse_identity(values: dict, cell, row_no: int, header: str, result: ImportResult) -> str:
     id_type = values.get("id_type") or IdType.RESIDENT
     values["id_type"] = id_type
+    if cell.__class__ is FormulaError:
+        result.problems.append(Problem(row_no, header, formula_message(cell)))
+        return ""
     try:
         if id_type == IdType.RESIDENT:
             number = parsers.id_number(cell)

@@ -21,12 +21,22 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from wutong.core.imports._layout import normalize_header
+from wutong.core.imports._layout import FormulaError, normalize_header
 from wutong.core.imports.errors import CellError
+from wutong.core.imports.parsers import for_table
 from wutong.core.imports.report import PROBLEM_COLUMN, Problem
 
-__all__ = ["Column", "HeaderMatch", "ParsedRows", "known_headers", "match_headers",
-           "normalize_header", "parse_rows"]
+__all__ = ["Column", "FormulaError", "HeaderMatch", "ParsedRows", "formula_message",
+           "known_headers", "match_headers", "normalize_header", "parse_rows"]
+
+
+def formula_message(cell: FormulaError) -> str:
+    """What is wrong with a cell whose formula shows an error or has no value."""
+    if cell.text:
+        return _("单元格显示公式错误「%(error)s」：请改正公式，或直接填写内容") % {
+            "error": cell.text}
+    return _("单元格是公式，但文件里没有它的计算结果：请用 Excel 或 WPS 打开、保存后再上传，"
+             "或直接填写内容")
 
 @dataclass(frozen=True)
 class Column:
@@ -124,12 +134,12 @@ def parse_rows(table, columns: list[Column], match: HeaderMatch | None = None) -
     """
     if match is None:
         match = match_headers(table.headers, columns)
-    plan = [(c.key, match.index[c.key], memoized(c.parse) if c.parse else None,
+    plan = [(c.key, match.index[c.key], memoized(for_table(c.parse, table)) if c.parse else None,
              table.headers[match.index[c.key]], c.required)
             for c in columns if c.key in match.index]
     required_message = _("必填，不能为空")
     records: list[tuple[int, dict[str, object]]] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(getattr(table, "problems", ()))  # found while reading
     append_problem = problems.append
     width = len(table.headers)
     row_no = table.first_data_row - 1
@@ -151,6 +161,10 @@ def _parse(rows, plan, width, row_no, required_message, records, append_problem)
         record: dict[str, object] = {}
         for key, position, parse, header, required in plan:
             value = row[position]
+            if value.__class__ is FormulaError:
+                append_problem(Problem(row_no, header, formula_message(value)))
+                record[key] = None
+                continue
             if value is not None and parse is not None:
                 try:
                     value = parse(value)

@@ -46,12 +46,26 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_file: Path | None = None
     unknown_headers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the clerk should know either way
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".ods", ".txt")
+
+def table_notes(table) -> list[str]:
+    """What the clerk should be told about how their file was read: other sheets that look
+    like rosters too were not imported."""
+    if not table.other_sheets:
+        return []
+    return [_("文件里不止一个工作表像名单：只导入了「%(sheet)s」，「%(others)s」没有导入。如需"
+              "导入，请把它另存为单独的文件后上传。") % {
+                  "sheet": table.sheet_name, "others": "」「".join(table.other_sheets)}]
+
+# What offices' suites save a table as: Excel (and its templates), WPS 表格 (.et, .ett),
+# LibreOffice (.ods, .ots) and text. The reader decides the format by the content.
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx", ".xltm", ".xlt", ".et", ".ett", ".ods",
+                   ".ots", ".csv", ".txt", ".tsv")
 
 
 def import_job_start(*, user, upload, region: Region, title: str, task) -> Job:
@@ -61,8 +75,11 @@ def import_job_start(*, user, upload, region: Region, title: str, task) -> Job:
         raise ImportRefused(_("请选择要上传的文件。"))
     name = Path(upload.name or "upload").name[:150]
     suffix = Path(name).suffix.lower()
+    if suffix == ".numbers":
+        raise ImportRefused(_("暂不支持 Numbers 表格：请在 Numbers 中选择“文件 > 导出为 > Excel”，"
+                              "上传导出的 .xlsx 文件。"))
     if suffix not in UPLOAD_SUFFIXES:
-        raise ImportRefused(_("只支持 Excel（.xlsx/.xls）和 CSV 文件。"))
+        raise ImportRefused(_("只支持 Excel（.xlsx/.xls）、WPS 表格（.et）、.ods 和 CSV 文件。"))
     if upload.size > settings.WUTONG_IMPORT_MAX_BYTES:
         raise ImportRefused(_("文件过大（上限 %(mb)d MB），请拆分后分批导入。") % {
             "mb": settings.WUTONG_IMPORT_MAX_BYTES // (1024 * 1024)})
@@ -107,14 +124,16 @@ def import_job_execute(*, job_id: str, run: Callable[..., Any],
             status = JobStatus.FAILED
             message = _("导入失败，数据未作任何改动。请稍后重试或联系管理员。")
         else:
+            notes = list(getattr(result, "notes", ()))
             if result.ok:
-                status, message = JobStatus.SUCCEEDED, success_message(result)
+                status = JobStatus.SUCCEEDED
+                message = "\n".join([success_message(result), *notes])
                 fields = {"done": result.rows, "total": result.rows}
             else:
                 status = JobStatus.FAILED
                 message = "\n".join([_("发现 %(n)d 处问题，未导入任何数据。请下载问题清单，"
                                        "修改后重新上传。") % {"n": len(result.problems)},
-                                     *summarize(result.problems)])
+                                     *notes, *summarize(result.problems)])
                 if result.problem_file:
                     fields = _seal_problem_copy(Path(result.problem_file),
                                                 job.params["filename"])

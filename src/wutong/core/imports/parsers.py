@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from phonenumbers import PhoneMetadata
 
+from wutong.core.imports._layout import INVISIBLE
 from wutong.core.imports.errors import CellError
 from wutong.core.security.masking import mask
 from wutong.core.validators import (
@@ -35,11 +36,18 @@ from wutong.core.validators import (
 
 __all__ = [
     "DEGREE_SYNONYMS", "EDUCATION_SYNONYMS", "TITLE_LEVEL_SYNONYMS", "boolean", "choice",
-    "date", "decimal", "id_number", "integer", "mobile", "text", "text_parser", "uscc",
+    "date", "date_1904", "decimal", "for_table", "id_number", "integer", "mobile",
+    "person_name", "person_name_parser", "text", "text_parser", "uscc",
 ]
 
-_nfkc = unicodedata.normalize
 _FOUND_MAX = 30
+
+
+def _nfkc(form: str, s: str) -> str:
+    """NFKC, and the characters that show as nothing (zero-width spaces, byte-order marks,
+    direction marks) removed: a name or a number pasted from a web page looks right and is
+    not."""
+    return unicodedata.normalize(form, s).translate(INVISIBLE)
 
 
 def _show(value: object) -> str:
@@ -50,8 +58,18 @@ def _show(value: object) -> str:
         s = value.strftime("%Y-%m-%d %H:%M:%S")
     else:
         s = str(value)
-    s = " ".join(s.split())
+    s = _LONG_DIGITS.sub(_mask_digits, " ".join(s.split()))
     return s if len(s) <= _FOUND_MAX else s[:_FOUND_MAX] + "…"
+
+
+# A run of 11 or more digits in a cell shown back is an ID or phone number in the wrong
+# column (a row shifted by a stray comma): it is masked like one.
+_LONG_DIGITS = re.compile(r"[0-9０-９]{11,}[0-9０-９Xx]*")
+
+
+def _mask_digits(found: re.Match) -> str:
+    digits = found.group()
+    return mask("id_number" if len(digits) > 11 else "phone", digits)
 
 
 # The same few hundred dates and amounts recur down a column of 100,000 rows; their parsed
@@ -113,6 +131,33 @@ def text_parser(max_length: int) -> Callable[[object], str | None]:
 
     def parse(value: object) -> str | None:
         return text(value, max_length)
+
+    return parse
+
+
+# Two- and three-character names are padded to the same width with (full-width) spaces:
+# "李　四". A space between two Han characters is never part of a name.
+_HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]) "
+                        r"(?=[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
+
+
+def person_name(value: object, max_length: int | None = None) -> str | None:
+    """A person's name: ``text``, and the spaces between Han characters dropped ("李　四" ->
+    "李四"); Latin names keep theirs ("John Smith")."""
+    s = text(value)
+    if s is not None and " " in s:
+        s = _HAN_SPACE.sub("", s)
+    if s is not None and max_length is not None and len(s) > max_length:
+        raise CellError(_("内容过长（最多 %(n)s 字，实际 %(len)s 字）")
+                        % {"n": max_length, "len": len(s)})
+    return s
+
+
+def person_name_parser(max_length: int) -> Callable[[object], str | None]:
+    """``person_name`` with a length limit, for ``Column(parse=…)``."""
+
+    def parse(value: object) -> str | None:
+        return person_name(value, max_length)
 
     return parse
 
@@ -220,6 +265,31 @@ def date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     raise _date_error(value)
+
+
+_SERIAL_1904 = dt.date(1904, 1, 1).toordinal()  # serial 0 = 1904-01-01
+
+
+def date_1904(value: object) -> dt.date | None:
+    """``date`` for a workbook that counts days from 1904: a day number (a date typed into a
+    cell formatted as a plain number) is read from 1904-01-01, not 1900; everything else as
+    ``date`` reads it."""
+    cls = value.__class__
+    if (cls is float or cls is int) and value == value and abs(value) != float("inf"):
+        whole = int(value)
+        if not (_MIN_YEAR <= whole <= _MAX_YEAR or 190001 <= whole <= 210012
+                or 19000101 <= whole <= 21001231) and 1 <= whole <= 80000:
+            return dt.date.fromordinal(_SERIAL_1904 + whole)
+    return date(value)
+
+
+def for_table(parse: Callable[[object], object] | None, table
+              ) -> Callable[[object], object] | None:
+    """The parser to use on ``table``'s cells: ``date`` becomes ``date_1904`` for a workbook
+    that counts days from 1904."""
+    if parse is date and getattr(table, "date1904", False):
+        return date_1904
+    return parse
 
 
 # ---------------------------------------------------------------------------------- numbers
@@ -431,8 +501,13 @@ def _id_error(shown: str) -> CellError:
                      % {"found": shown})
 
 
-def _id_excel_number() -> CellError:
-    return CellError(_("身份证号码被 Excel 转成了数字，请将该列设为文本格式后重新填写"))
+def _id_excel_number(shown: str) -> CellError:
+    return CellError(_("身份证号码被 Excel 存成了数字（显示为 %(found)s），最后几位已经丢失：请把"
+                       "该列设为“文本”格式，重新填写完整的号码") % {"found": shown})
+
+
+# An apostrophe typed (or exported) in front of digits to keep them as text.
+_TEXT_MARKS = "'‘’`"
 
 
 def id_number(value: object) -> str | None:
@@ -444,7 +519,7 @@ def id_number(value: object) -> str | None:
     if cls is str:
         if len(value) == 18 and _id_ok(value):  # the usual case: nothing to clean
             return value
-        s = "".join(_nfkc("NFKC", value).split()).upper()
+        s = "".join(_nfkc("NFKC", value).split()).lstrip(_TEXT_MARKS).upper()
         if not s:
             return None
         if len(s) == 15 and s.isdigit():
@@ -452,13 +527,17 @@ def id_number(value: object) -> str | None:
         if _id_ok(s) or is_valid_id_number(s):
             return s
         if _SCIENTIFIC.fullmatch(s):
-            raise _id_excel_number()
+            raise _id_excel_number(s)
+        if len(s) == 18 and s.isdigit() and s.endswith("000"):
+            raise CellError(_("身份证号码不正确：「%(found)s」，末尾是 000，可能是 Excel 把它当成"
+                              "数字后丢失了最后几位：请把该列设为“文本”格式，重新填写完整的号码")
+                            % {"found": mask("id_number", s)})
         raise _id_error(mask("id_number", _show(s)))
     if (cls is float or cls is int) and value == value and abs(value) != float("inf"):
         if 1e14 <= value < 1e15 and value == int(value):  # 15 digits survive a float
             return id_number(str(int(value)))
         if value >= 1e15:
-            raise _id_excel_number()
+            raise _id_excel_number(f"{value:.5E}")
     raise _id_error(mask("id_number", _show(value)))
 
 
@@ -535,12 +614,20 @@ def uscc(value: object) -> str | None:
     """A unified social credit code (GB 32100), 18 characters with its check character."""
     if value is None:
         return None
-    s = value if value.__class__ is str else _show(value)
-    s = "".join(_nfkc("NFKC", s).split()).replace("-", "").upper()
+    cls = value.__class__
+    if (cls is float or cls is int) and value == value and abs(value) >= 1e15:
+        raise CellError(_("统一社会信用代码被 Excel 存成了数字（显示为 %(found)s），最后几位已经"
+                          "丢失：请把该列设为“文本”格式，重新填写完整的代码")
+                        % {"found": f"{value:.5E}"})
+    s = value if cls is str else _show(value)
+    s = "".join(_nfkc("NFKC", s).split()).replace("-", "").lstrip(_TEXT_MARKS).upper()
     if not s:
         return None
     if _uscc_ok(s) or is_valid_uscc(s):
         return s
+    if _SCIENTIFIC.fullmatch(s):
+        raise CellError(_("统一社会信用代码被 Excel 存成了数字（显示为 %(found)s），最后几位已经"
+                          "丢失：请把该列设为“文本”格式，重新填写完整的代码") % {"found": s})
     raise CellError(_("统一社会信用代码不正确：「%(found)s」（应为 18 位，含校验位）")
                     % {"found": _show(value)})
 

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from wutong.core.imports import _layout
 from wutong.core.imports._layout import LayoutError, normalize_header
 from wutong.core.imports.errors import ImportRefused
+from wutong.core.imports.report import Problem
 
 __all__ = ["Table", "read_table"]
 
@@ -52,8 +53,8 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _BINARY_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"%PDF-", b"Rar!\x1a",
                   b"7z\xbc\xaf", b"\x1f\x8b", b"\x7fELF")
 # Text is read as CSV only under these names (or none): a .pdf or .docx is never a table.
-_TEXT_EXTENSIONS = frozenset(("", ".csv", ".txt", ".tsv", ".xls", ".xlsx", ".xlsm", ".et",
-                              ".ods", ".prn", ".dat"))
+_TEXT_EXTENSIONS = frozenset(("", ".csv", ".txt", ".tsv", ".xls", ".xlsx", ".xlsm", ".xlt",
+                              ".xltx", ".xltm", ".et", ".ett", ".ods", ".ots", ".prn", ".dat"))
 _BLANK_ONLY = re.compile(rb"[ \t\r\n\x00]*\Z")
 _HTML_STARTS = ("<!doctype", "<html", "<table", "<?xml", "<meta", "<head", "<body",
                 "mime-version:")
@@ -70,6 +71,9 @@ class Table:
     first_data_row: int       # 1-based sheet row number of rows[0]
     header_row: int = 0       # 1-based sheet row number of the (upper) header row
     format: str = ""          # xlsx, xls, ods or csv
+    problems: list[Problem] = field(default_factory=list)  # rows the reading found wrong
+    other_sheets: list[str] = field(default_factory=list)  # visible sheets also like a roster
+    date1904: bool = False    # the workbook counts days from 1904 (see ``parsers.for_table``)
 
     def row_number(self, index: int) -> int:
         """The sheet row number of ``rows[index]``."""
@@ -101,6 +105,11 @@ def _refused_bomb() -> ImportRefused:
     return ImportRefused(_("文件解压后过大或压缩比异常（疑似“压缩炸弹”），无法读取。"))
 
 
+def _refused_too_wide(limit: int | None) -> ImportRefused:
+    return ImportRefused(_("列数超过上限（最多 %(n)s 列），请删除不需要导入的列后重新上传。")
+                         % {"n": limit})
+
+
 def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.3g}"
 
@@ -115,9 +124,13 @@ def _refused_layout(exc: LayoutError) -> ImportRefused:
         return ImportRefused(_("数据行数超过上限（最多 %(n)s 行），请分成几个文件上传。")
                              % {"n": exc.limit})
     if exc.code == "too_many_cols":
-        return ImportRefused(_("列数超过上限（最多 %(n)s 列）。") % {"n": exc.limit})
+        return _refused_too_wide(exc.limit)
     if exc.code == "encrypted":
         return _refused_encrypted()
+    if exc.code == "hidden":
+        return ImportRefused(_("可见的工作表中没有数据，表格在隐藏的工作表「%(sheet)s」中：如要"
+                               "导入它，请在 Excel 或 WPS 中取消隐藏该工作表后重新上传。")
+                             % {"sheet": exc.sheet})
     if exc.code == "memory":
         return ImportRefused(_("文件内容过大或结构异常，无法读取。"))
     return _refused_corrupt()
@@ -262,13 +275,23 @@ def _read_in_child(data: bytes, kind: str, known: frozenset[str], max_rows: int,
     if "error" in answer:
         if answer["error"] == "corrupt" and kind == "xls" and _ENCRYPTED_PACKAGE in data:
             raise _refused_encrypted()  # an encrypted xlsx is an OLE file with this stream
-        raise _refused_layout(LayoutError(answer["error"], answer.get("limit")))
+        raise _refused_layout(LayoutError(answer["error"], answer.get("limit"),
+                                          answer.get("sheet") or ""))
     return Table(format=kind, **answer["table"])
 
 
 # ---------------------------------------------------------------------------------- csv
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_GB18030_BOM = b"\x84\x31\x95\x33"
+_MIXED_AFTER = 8  # this many valid UTF-8 characters before a bad byte: not GB18030 text
+
+
 def _decode(data: bytes) -> str:
+    """UTF-16 with its BOM; else UTF-8, else GB18030 (with or without a BOM, even a UTF-8
+    BOM in front of GB18030 text as some exporters write). A file that is UTF-8 up to some
+    line and something else after it is refused: read as GB18030 it would turn every name
+    into other characters."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -280,12 +303,23 @@ def _decode(data: bytes) -> str:
     controls = sum(1 for b in sample if b < 0x20 and b not in b"\t\n\r\x0c")
     if controls * 100 > len(sample):
         raise _refused_unknown()
-    for encoding in ("utf-8-sig", "utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _refused_unknown()
+    body = data[3:] if data.startswith(_UTF8_BOM) else (
+        data[4:] if data.startswith(_GB18030_BOM) else data)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = body[:exc.start]
+        if exc.end >= len(body) and exc.reason == "unexpected end of data":
+            raise ImportRefused(_("文件末尾不完整（最后一个字被截断），可能没有上传完整：请重新"
+                                  "保存后上传。")) from exc
+        if sum(1 for ch in before.decode("utf-8", "ignore") if ord(ch) > 0x7F) >= _MIXED_AFTER:
+            raise ImportRefused(_("文件的文字编码前后不一致：第 %(row)s 行起不是 UTF-8 编码（可能"
+                                  "是把两个文件拼在了一起）。请用 Excel 打开后另存为 .xlsx 再"
+                                  "上传。") % {"row": before.count(b"\n") + 1}) from exc
+    try:
+        return body.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _refused_unknown() from exc
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -317,30 +351,67 @@ def _read_csv(data: bytes, known: frozenset[str], max_rows: int, max_cols: int) 
     if head.startswith(_HTML_STARTS):
         raise ImportRefused(_("这个文件实际是网页（HTML/XML）格式，只是扩展名像 Excel：请用 "
                               "Excel 打开后“另存为” .xlsx 再上传。"))
-    row_cap = max_rows + HEADER_SLACK
-    rows: list[list] = []
-    last_filled = -1
+    delimiter = _sniff_delimiter(text)
     try:
-        for record in csv.reader(io.StringIO(text, newline=""),
-                                 delimiter=_sniff_delimiter(text)):
-            row = [_csv_cell(v) for v in record]
-            while row and row[-1] is None:
-                row.pop()
-            if not row:
-                row = _BLANK_ROW  # one shared list for the many blank lines a file may have
-            if len(row) > max_cols:
-                raise ImportRefused(_("列数超过上限（最多 %(n)s 列）。") % {"n": max_cols})
-            rows.append(row)
-            if row:
-                last_filled = len(rows) - 1
-                if last_filled >= row_cap:
-                    raise _refused_layout(LayoutError("too_many_rows", max_rows))
-    except csv.Error as exc:
-        raise _refused_corrupt() from exc
-    del rows[last_filled + 1:]
+        rows = _csv_rows(text, delimiter, max_rows, max_cols, strict=True)
+    except csv.Error:  # a quote inside a field ("abc"x): read it as Excel does
+        rows = _csv_rows(text, delimiter, max_rows, max_cols, strict=False)
     try:
         table = _layout.build_table("", rows, known, None, max_rows, max_cols)
     except LayoutError as exc:
         raise _refused_layout(exc) from exc
-    return Table(format="csv", **table)
+    return Table(format="csv", problems=_overlong_rows(table), **table)
 
+
+def _csv_rows(text: str, delimiter: str, max_rows: int, max_cols: int, *, strict: bool
+              ) -> list[list]:
+    """The records as rows, empty fields None and none at the end of a row; a quote left
+    open (everything after it would become one cell) is refused with its row."""
+    row_cap = max_rows + HEADER_SLACK
+    rows: list[list] = []
+    last_filled = -1
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "end of data" not in str(exc):
+                raise
+            raise ImportRefused(_("第 %(row)s 行有一个引号（\"）没有配对，从这里到文件末尾都成了"
+                                  "一个单元格：请检查这一行，或用 Excel 打开后另存为 .xlsx 再"
+                                  "上传。") % {"row": len(rows) + 1}) from exc
+        row = [_csv_cell(v) for v in record]
+        while row and row[-1] is None:
+            row.pop()
+        if not row:
+            row = _BLANK_ROW  # one shared list for the many blank lines a file may have
+        if len(row) > max_cols:
+            raise _refused_too_wide(max_cols)
+        rows.append(row)
+        if row:
+            last_filled = len(rows) - 1
+            if last_filled >= row_cap:
+                raise _refused_layout(LayoutError("too_many_rows", max_rows))
+    del rows[last_filled + 1:]
+    return rows
+
+
+def _overlong_rows(table: dict) -> list[Problem]:
+    """Rows with more fields than the header: in a CSV that is a comma typed in a cell
+    without quotes, and every field after it is in the wrong column."""
+    named = len(table["headers"])
+    while named and not table["headers"][named - 1]:
+        named -= 1
+    problems = []
+    for i, row in enumerate(table["rows"]):
+        extra = len(row) - named
+        if extra > 0 and row[named:].count(None) != extra:
+            fields = len(row)
+            while row[fields - 1] is None:
+                fields -= 1
+            problems.append(Problem(table["first_data_row"] + i, None, _(
+                "这一行有 %(fields)s 个字段，比表头的 %(named)s 列多：可能是某个单元格里有没加引号"
+                "的逗号，使后面的内容错了列。请检查这一行") % {"fields": fields, "named": named}))
+    return problems
