@@ -557,7 +557,9 @@ def probe_role(w, sets: list[dict], role: str, routes: list[dict]) -> tuple[list
             if missing:
                 m_status, m_location, _t = _request(client, method, missing)
                 counts["requests"] += 1
-                if (m_status, m_location != "") != (status, location != ""):
+                if m_status >= 500:
+                    problems.append(f"{role} {method} {missing}: server error {m_status}")
+                elif (m_status, m_location != "") != (status, location != ""):
                     problems.append(f"{label}: answered {status}, a missing record "
                                     f"{m_status} (tells that the record exists)")
         if role == "anonymous" and status == 200 and route["params"] and \
