@@ -64,13 +64,24 @@ def test_a_year_the_package_does_not_know_counts_weekends_and_the_office_overrid
 
 
 @pytest.mark.django_db
-def test_office_enters_holidays_on_the_calendar_page(world, login):
-    client = login(world["city"])
-    page = client.get("/cases/calendar/")
+def test_the_administrator_enters_holidays_and_offices_read_them(world, login):
+    """One calendar for the whole deployment: an office of one place must not move the
+    deadlines of every other place."""
+    admin = login(world["admin"])
+    page = admin.get("/cases/calendar/")
     assert page.status_code == 200 and "2027" in page.content.decode()  # the warning
-    client.post("/cases/calendar/", {"day": "2027-02-08", "kind": "holiday", "note": "春节"})
-    assert WorkdayOverride.objects.get(day=D(2027, 2, 8)).kind == "holiday"
+    admin.post("/cases/calendar/", {"day": "2027-02-08", "kind": "holiday", "note": "春节"})
+    day = WorkdayOverride.objects.get(day=D(2027, 2, 8))
+    assert day.kind == "holiday"
     assert AuditRecord.objects.filter(object_type="cases.WorkdayOverride").exists()
+    office = login(world["city"])
+    page = office.get("/cases/calendar/").content.decode()
+    assert "春节" in page and 'data-testid="override-form"' not in page
+    assert office.post("/cases/calendar/", {"day": "2027-02-09", "kind": "holiday"}
+                       ).status_code == 403
+    assert office.post(f"/cases/calendar/{day.pk}/delete/").status_code == 403
+    assert WorkdayOverride.objects.filter(pk=day.pk).exists()
+    assert not WorkdayOverride.objects.filter(day=D(2027, 2, 9)).exists()
     assert login(world["member"]).get("/cases/calendar/").status_code == 403
 
 

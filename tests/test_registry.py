@@ -270,7 +270,13 @@ def test_bulk_add_to_pool_and_category(world, registry, login):
                                        code="C", name="C类（省级领军人才）")
     client = login(world["city"])
     ids = [registry["zhang"].pk, registry["li"].pk]
-    client.post("/talents/bulk/", {"selected": ids, "action": "pool", "pool": pool.pk})
+    done = client.post("/talents/bulk/", {"selected": ids, "action": "pool", "pool": pool.pk,
+                                          "back": "/talents/?q=张"})
+    assert done.url == "/talents/?q=%E5%BC%A0"  # back to the filtered list it came from
+    for outside in ("https://evil.example/", "//evil.example/talents/"):
+        bounced = client.post("/talents/bulk/", {"selected": ids, "action": "pool",
+                                                 "pool": pool.pk, "back": outside})
+        assert bounced.url == "/talents/"  # never to another site
     assert set(pool.members.values_list("name", flat=True)) == {"张三", "李四"}
     client.post("/talents/bulk/", {"selected": ids, "action": "category",
                                    "category": category.pk})

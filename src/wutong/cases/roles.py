@@ -19,7 +19,9 @@ def register() -> None:
     grant(Role.MEMBER_UNIT, *CASE_READS, "cases.change_case")
     grant(Role.OFFICE, "cases.change_case", "cases.manage_case", "cases.export_case",
           "cases.add_casetype", "cases.change_casetype", "cases.view_escalation",
-          "cases.view_workdayoverride", "cases.change_workdayoverride")
+          "cases.view_workdayoverride")
+    # The working-day calendar is one for the whole deployment (the State Council's holiday
+    # arrangement): offices read it, the system administrator (every permission) enters it.
     grant(Role.LEADER, "cases.view_escalation")
 
     register_nav(NavItem("cases_mine", _("我的诉求"), "cases:my_cases", order=50,

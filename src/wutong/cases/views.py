@@ -394,19 +394,23 @@ def type_edit(request, pk: int | None = None):
 
 
 def calendar(request):
-    """The office enters holidays and make-up working days the package does not know."""
+    """Holidays and make-up working days the package does not know: offices see them, the
+    system administrator enters them (one calendar for the whole deployment)."""
     from wutong.cases.workdays import unknown_years
 
     user = request.user
-    require_perm(user, "cases.change_workdayoverride")
-    form = f.OverrideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    require_perm(user, "cases.view_workdayoverride")
+    can_edit = user.has_perm("cases.change_workdayoverride")
+    if request.method == "POST":
+        require_perm(user, "cases.change_workdayoverride")
+    form = f.OverrideForm(request.POST or None) if can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
         svc.workday_override_save(user=user, **form.cleaned_data)
         messages.success(request, _("已保存。"))
         return redirect("cases:calendar")
     year = timezone.localdate().year
     return render(request, "cases/calendar.html", {
-        "form": form, "overrides": sel.override_list(),
+        "form": form, "can_edit": can_edit, "overrides": sel.override_list(),
         "unknown": unknown_years([year, year + 1]), "nav_active": "cases"})
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -110,6 +112,15 @@ def talent_import_template(request):
     return template_download(talent_template, "人才信息导入模板.xlsx")
 
 
+def _back(request) -> str:
+    """The list page the bulk form came from, a local address only (never another site)."""
+    back = request.POST.get("back") or ""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return back
+    return reverse("talents:talent_list")
+
+
 @require_POST
 def talent_bulk(request):
     """Act on the people ticked in the list: add to a pool, recognise a category, export."""
@@ -123,7 +134,7 @@ def talent_bulk(request):
     action = request.POST.get("action", "")
     if not talents:
         messages.error(request, _("请先勾选人员。"))
-        return redirect(request.POST.get("back") or "talents:talent_list")
+        return redirect(_back(request))
     try:
         if action == "export":
             job = export_start(user=request.user, exporter_key="talents", fmt="xlsx",
@@ -147,7 +158,7 @@ def talent_bulk(request):
             messages.error(request, _("请选择要执行的操作。"))
     except AppError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("back") or "talents:talent_list")
+    return redirect(_back(request))
 
 
 def talent_duplicates(request):
