@@ -77,6 +77,7 @@ def test_the_administrator_enters_holidays_and_offices_read_them(world, login):
     office = login(world["city"])
     page = office.get("/cases/calendar/").content.decode()
     assert "春节" in page and 'data-testid="override-form"' not in page
+    assert "请联系系统管理员录入" in page  # a year the calendar does not know: whom to ask
     assert office.post("/cases/calendar/", {"day": "2027-02-09", "kind": "holiday"}
                        ).status_code == 403
     assert office.post(f"/cases/calendar/{day.pk}/delete/").status_code == 403
