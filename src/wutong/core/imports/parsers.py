@@ -120,6 +120,10 @@ def text(value: object, max_length: int | None = None) -> str | None:
         s = " ".join(_nfkc("NFKC", str(value)).split())
     if not s:
         return None
+    return _within(s, max_length)
+
+
+def _within(s: str, max_length: int | None) -> str:
     if max_length is not None and len(s) > max_length:
         raise CellError(_("内容过长（最多 %(n)s 字，实际 %(len)s 字）")
                         % {"n": max_length, "len": len(s)})
@@ -147,10 +151,7 @@ def person_name(value: object, max_length: int | None = None) -> str | None:
     s = text(value)
     if s is not None and " " in s:
         s = _HAN_SPACE.sub("", s)
-    if s is not None and max_length is not None and len(s) > max_length:
-        raise CellError(_("内容过长（最多 %(n)s 字，实际 %(len)s 字）")
-                        % {"n": max_length, "len": len(s)})
-    return s
+    return s if s is None else _within(s, max_length)
 
 
 def person_name_parser(max_length: int) -> Callable[[object], str | None]:
